@@ -1,0 +1,1 @@
+"""The admin API (FastAPI) under ``/__admin``: health, stubs, reload."""

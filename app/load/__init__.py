@@ -1,0 +1,1 @@
+"""Reading stub files: YAML with positions, validation, error reports, hot reload."""

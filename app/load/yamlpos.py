@@ -1,0 +1,113 @@
+"""YAML → plain data plus the position of every value and key.
+
+PyYAML's composer gives nodes with marks; we build the Python value ourselves so that
+every path (``("routes", 2, "response")``) maps to its line and column. Duplicate keys
+are errors (PyYAML would silently keep the last), timestamps stay strings, and a file
+holds exactly one document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+Path = tuple[str | int, ...]
+
+
+class _Loader(_Base):  # type: ignore[misc]
+    """Safe loader without the timestamp resolver: dates stay text, as in JSON."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class YamlError(Exception):
+    """A YAML syntax or structure problem at a position (1-based)."""
+
+    def __init__(self, line: int, col: int, message: str, path: Path = ()) -> None:
+        super().__init__(message)
+        self.line, self.col, self.message, self.path = line, col, message, path
+
+
+@dataclass
+class Positions:
+    """Where each value (``values``) and each mapping key (``keys``) starts, 1-based."""
+
+    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def value(self, path: Path) -> tuple[int, int]:
+        """The position of ``path``, or of its nearest ancestor that exists."""
+        for n in range(len(path), -1, -1):
+            pos = self.values.get(path[:n])
+            if pos is not None:
+                return pos
+        return (1, 1)
+
+    def key(self, path: Path) -> tuple[int, int]:
+        return self.keys.get(path) or self.value(path)
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def load_yaml(text: str) -> tuple[Any, Positions]:
+    """Parse one YAML document; raise :class:`YamlError` on syntax or structure errors."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or str(exc)
+        if exc.context and "expected a single document" in exc.context:
+            problem = "a stub file holds one YAML document (found a second '---')"
+        if exc.context and "flow" in exc.context:
+            problem += " (quote values that contain { } [ ] or , inside a {...} or [...])"
+        raise YamlError(line, col, f"YAML syntax error: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise YamlError(1, 1, f"YAML error: {exc}") from None
+    finally:
+        loader.dispose()
+    positions = Positions()
+    if node is None:
+        return None, positions
+    return _build(loader, node, (), positions), positions
+
+
+def _build(loader: Any, node: yaml.Node, path: Path, positions: Positions) -> Any:
+    positions.values[path] = _mark(node)
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                line, col = _mark(key_node)
+                raise YamlError(line, col, "mapping keys must be plain scalars", path)
+            key = loader.construct_object(key_node, deep=True)
+            if isinstance(key, bool | int | float) or key is None:
+                key = key_node.value  # keep the key as written: "200", "on", "null"
+            if key in result:
+                line, col = _mark(key_node)
+                first = positions.keys[(*path, key)]
+                raise YamlError(
+                    line, col, f"duplicate key {key!r} (first defined at line {first[0]})", path
+                )
+            positions.keys[(*path, key)] = _mark(key_node)
+            result[key] = _build(loader, value_node, (*path, key), positions)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(loader, item, (*path, i), positions) for i, item in enumerate(node.value)]
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError as exc:
+        line, col = _mark(node)
+        raise YamlError(line, col, f"YAML error: {exc.problem}", path) from None

@@ -1,0 +1,156 @@
+"""The stub file, format version 1.
+
+::
+
+    version: 1
+    service: payments
+    defaults: {headers: {x-provider: payments}}
+    routes:
+      - id: get-customer
+        request: {method: GET, path: /v1/customers/{customer_id}}
+        response: {status: 200, json: {id: "{{ path.customer_id }}"}}
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from app.model.base import Model
+from app.model.latency import Latency
+from app.model.matchers import BodyMatcher, StringMatcher
+from app.model.path_syntax import PathTemplate
+from app.model.response import ResponseSpec, VariantSpec
+
+FORMAT_VERSION = 1
+_METHOD = re.compile(r"^[A-Z][A-Z0-9_-]*$")
+ANY_METHOD = "ANY"
+
+
+class RequestSpec(Model):
+    """Which requests a route answers: every condition given must hold."""
+
+    method: str | list[str] = ANY_METHOD
+    """HTTP method (``GET``), a list of methods, or ``ANY`` (the default)."""
+    path: PathTemplate
+    """A literal path (``/v1/ping``) or a template (``/v1/customers/{id}``, ``{id:int}``,
+    ``{id:uuid}``, a catch-all tail ``{rest:path}``). Matched against the decoded path;
+    a trailing slash is significant."""
+    query: dict[str, StringMatcher] = Field(default_factory=dict)
+    """Conditions on query parameters (a scalar means equals). Other parameters are ignored."""
+    headers: dict[str, StringMatcher] = Field(default_factory=dict)
+    """Conditions on request headers; names are case-insensitive."""
+    cookies: dict[str, StringMatcher] = Field(default_factory=dict)
+    """Conditions on cookies."""
+    body: BodyMatcher | None = None
+    """Conditions on the request body."""
+
+    @field_validator("method", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return value.upper()
+        if isinstance(value, list):
+            return [v.upper() if isinstance(v, str) else v for v in value]
+        return value
+
+    @field_validator("method")
+    @classmethod
+    def _token(cls, value: str | list[str]) -> str | list[str]:
+        for method in [value] if isinstance(value, str) else value:
+            if method != ANY_METHOD and not _METHOD.match(method):
+                raise ValueError(f"invalid HTTP method {method!r}")
+        if isinstance(value, list) and not value:
+            raise ValueError("give at least one method (or ANY)")
+        return value
+
+    @field_validator("headers")
+    @classmethod
+    def _unique_header_names(cls, value: dict[str, Any]) -> dict[str, Any]:
+        seen: dict[str, str] = {}
+        for name in value:
+            low = name.lower()
+            if low in seen:
+                raise ValueError(f"header {name!r} given twice (as {seen[low]!r}); names ignore case")
+            seen[low] = name
+        return value
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        """The methods as a tuple; ``("ANY",)`` matches every method."""
+        if isinstance(self.method, str):
+            return (self.method,)
+        return tuple(dict.fromkeys(self.method))
+
+
+class Route(Model):
+    """One stubbed endpoint: the request it matches and what it answers."""
+
+    id: str | None = Field(default=None, min_length=1, pattern=r"^[A-Za-z0-9_.:/-]+$")
+    """A unique id (letters, digits, ``_.:/-``); generated from the file and position if
+    omitted. Used by the journal, verification and the admin API."""
+    description: str | None = None
+    """Free text for humans."""
+    priority: int = 0
+    """Higher wins. Among equal priorities a literal path beats a template, then the route
+    with more specific path and more conditions wins, then the one defined first."""
+    request: RequestSpec
+    """What the route matches."""
+    response: ResponseSpec | None = None
+    """The response (use ``responses`` for variants)."""
+    responses: list[VariantSpec] | None = Field(default=None, min_length=1)
+    """Response variants: the first whose ``when`` holds is used; a variant without
+    ``when`` is the default and must be last."""
+    latency: Latency | None = None
+    """Delay before responding (overrides the file default)."""
+
+    @model_validator(mode="after")
+    def _one_response(self) -> Route:
+        if self.response is not None and self.responses is not None:
+            raise ValueError("give either response or responses, not both")
+        if self.responses is not None:
+            for i, variant in enumerate(self.responses[:-1]):
+                if variant.when is None:
+                    raise ValueError(
+                        f"responses[{i}] has no 'when' so it is the default, but "
+                        f"{len(self.responses) - i - 1} variant(s) after it are unreachable; "
+                        "move the default last"
+                    )
+        return self
+
+    def variants(self) -> list[VariantSpec]:
+        """The response variants in order (a single ``response`` is one default variant)."""
+        if self.responses is not None:
+            return list(self.responses)
+        if self.response is not None:
+            data = self.response.model_dump(by_alias=True, exclude_unset=True)
+            return [VariantSpec.model_validate(data)]
+        return [VariantSpec()]
+
+
+class Defaults(Model):
+    """Defaults for every route of the file."""
+
+    headers: dict[str, str] = Field(default_factory=dict)
+    """Response headers added to every response (a route's own headers win)."""
+    latency: Latency | None = None
+    """Delay before responding, for routes that set none."""
+
+
+class StubFile(Model):
+    """A stub file: a service's routes and defaults."""
+
+    version: Literal[1]
+    """Format version; must be 1."""
+    service: str | None = None
+    """The service these stubs stand in for (defaults to the file name)."""
+    description: str | None = None
+    """Free text for humans."""
+    upstream: str | None = None
+    """The real service's base URL, used by record and documentation."""
+    defaults: Defaults = Field(default_factory=Defaults)
+    """Defaults for every route of the file."""
+    routes: list[Route] = Field(default_factory=list)
+    """The routes."""

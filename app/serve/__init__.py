@@ -1,0 +1,1 @@
+"""Serving: the raw ASGI dispatcher, the replay fast path and the responder."""

@@ -1,0 +1,77 @@
+"""``stubforge serve``: load the stubs (refusing to start on errors) and serve them."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from pathlib import Path
+
+from app.serve.config import DEFAULT_BODY_LIMIT, ServeConfig
+
+_SIZE = re.compile(r"^\s*(\d+)\s*(b|kb|kib|mb|mib|gb|gib)?\s*$", re.IGNORECASE)
+_FACTOR = {None: 1, "b": 1, "kb": 1000, "kib": 1024, "mb": 1000**2, "mib": 1024**2,
+           "gb": 1000**3, "gib": 1024**3}
+
+
+def parse_size(text: str) -> int:
+    m = _SIZE.match(text)
+    if m is None:
+        raise argparse.ArgumentTypeError(f"invalid size {text!r} (e.g. 10MiB, 512KiB, 1048576)")
+    unit = m.group(2).lower() if m.group(2) else None
+    return int(m.group(1)) * _FACTOR[unit]
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--stubs", type=Path, default=Path(os.environ.get("STUBFORGE_STUBS", "stubs")),
+                   help="stubs directory (default: ./stubs, or $STUBFORGE_STUBS)")
+    p.add_argument("--host", default=os.environ.get("STUBFORGE_HOST", "127.0.0.1"),
+                   help="interface to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=int(os.environ.get("STUBFORGE_PORT", "8080")),
+                   help="port (default 8080; 0 picks a free one)")
+    p.add_argument("--body-limit", type=parse_size, default=DEFAULT_BODY_LIMIT,
+                   help="largest request body accepted, else 413 (default 10MiB)")
+    p.add_argument("--unmatched-status", type=int, default=404,
+                   help="status for requests no stub matches (default 404)")
+    p.add_argument("--no-watch", action="store_true", help="do not reload on file changes")
+    p.add_argument("--log-level", default="info",
+                   choices=["critical", "error", "warning", "info", "debug"])
+
+
+def config_from_args(args: argparse.Namespace) -> ServeConfig:
+    return ServeConfig(
+        stubs=args.stubs,
+        host=args.host,
+        port=args.port,
+        body_limit=args.body_limit,
+        unmatched_status=args.unmatched_status,
+        watch=not args.no_watch,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from app.serve.server import build_app, configure_logging, uvicorn_config
+    from app.serve.state import ServerState
+
+    if not 100 <= args.unmatched_status <= 599:
+        print(f"stubforge serve: --unmatched-status {args.unmatched_status} is not an HTTP "
+              "status", file=sys.stderr)
+        return 2
+    config = config_from_args(args)
+    configure_logging(args.log_level)
+    state, errors = ServerState.initial(config)
+    if state is None:
+        for err in errors:
+            print(err, file=sys.stderr)
+        print(f"stubforge serve: {len(errors)} error(s) in {config.stubs}; not starting "
+              "(fix them, or check with: stubforge check)", file=sys.stderr)
+        return 1
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn_config(build_app(state), config.host, config.port,
+                                           args.log_level))
+    print(f"stubforge: serving {len(state.stubs.routes)} route(s) from {config.stubs} "
+          f"on http://{config.host}:{config.port}", file=sys.stderr, flush=True)
+    server.run()
+    return 0 if server.started else 1

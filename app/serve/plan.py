@@ -1,0 +1,71 @@
+"""What the server attaches to each matched route: its variants and behaviour settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.behave.latency import Sampler
+from app.match.predicates import Check, Params
+from app.match.request import Request
+from app.serve.prepared import ResponseBuilder
+
+
+class Variant:
+    __slots__ = ("builder", "checks", "index")
+
+    def __init__(self, index: int, checks: tuple[Check, ...], builder: ResponseBuilder) -> None:
+        self.index, self.checks, self.builder = index, checks, builder
+
+    def accepts(self, req: Request, params: Params) -> bool:
+        for check in self.checks:
+            if not check(req, params):
+                return False
+        return True
+
+
+class VariantsCheck(Check):
+    """Route-level condition for routes without a default variant: some variant applies."""
+
+    __slots__ = ("variants",)
+
+    def __init__(self, variants: tuple[Variant, ...]) -> None:
+        super().__init__("responses[*].when")
+        self.variants = variants
+
+    def __call__(self, req: Request, params: Params) -> bool:
+        return any(v.accepts(req, params) for v in self.variants)
+
+    def expected(self) -> str:
+        return " or ".join(
+            "(" + " and ".join(f"{c.field} {c.expected()}" for c in v.checks) + ")"
+            for v in self.variants
+        )
+
+    def actual(self, req: Request, params: Params) -> Any:
+        return "no variant's conditions hold"
+
+
+class RoutePlan:
+    """The serving side of a route (the router's ``handler``)."""
+
+    __slots__ = ("id", "latency", "service", "spec", "variants")
+
+    def __init__(
+        self,
+        id: str,
+        service: str,
+        variants: tuple[Variant, ...],
+        latency: Sampler | None,
+        spec: Any,
+    ) -> None:
+        self.id = id
+        self.service = service
+        self.variants = variants
+        self.latency = latency
+        self.spec = spec
+
+    def choose(self, req: Request, params: Params) -> Variant | None:
+        for variant in self.variants:
+            if not variant.checks or variant.accepts(req, params):
+                return variant
+        return None

@@ -1,0 +1,45 @@
+"""Assemble the ASGI application and run it under uvicorn."""
+
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+
+from app.admin.app import create_admin
+from app.serve.dispatcher import Dispatcher
+from app.serve.replay import ReplayApp
+from app.serve.state import ServerState
+
+
+def build_app(state: ServerState) -> Dispatcher:
+    return Dispatcher(state, ReplayApp(state), create_admin(state))
+
+
+def uvicorn_config(app: Dispatcher, host: str, port: int, log_level: str = "info") -> uvicorn.Config:
+    try:
+        import uvloop  # noqa: F401
+
+        loop = "uvloop"
+    except ImportError:  # pragma: no cover - uvloop is part of uvicorn[standard]
+        loop = "asyncio"
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        loop=loop,
+        http="httptools",
+        lifespan="on",
+        access_log=False,
+        log_level=log_level,
+        server_header=False,
+        date_header=True,
+        timeout_graceful_shutdown=5,
+    )
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )

@@ -1,0 +1,69 @@
+"""Everything the running server holds: settings, the current stub set, load errors.
+
+``reload()`` loads and compiles in a worker thread and swaps the stub set in one
+assignment; a failed load keeps the last good set and records the errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+
+from app.load.errors import LoadError
+from app.load.loader import load_directory
+from app.serve.config import ServeConfig
+from app.serve.stubset import StubSet, build_stubset
+
+log = logging.getLogger("stubforge")
+
+
+@dataclass
+class ReloadOutcome:
+    ok: bool
+    routes: int
+    errors: list[LoadError] = field(default_factory=list)
+
+
+def _load(config: ServeConfig) -> tuple[StubSet | None, list[LoadError]]:
+    result = load_directory(config.stubs)
+    if not result.ok:
+        return None, result.errors
+    return build_stubset(result), []
+
+
+class ServerState:
+    def __init__(self, config: ServeConfig, stubs: StubSet) -> None:
+        self.config = config
+        self.stubs = stubs
+        self.load_errors: list[LoadError] = []
+        self.last_reload = time.time()
+        self.reloads = 0
+        self._reload_lock = asyncio.Lock()
+
+    @classmethod
+    def initial(cls, config: ServeConfig) -> tuple[ServerState | None, list[LoadError]]:
+        stubs, errors = _load(config)
+        if stubs is None:
+            return None, errors
+        return cls(config, stubs), []
+
+    async def reload(self, reason: str = "request") -> ReloadOutcome:
+        async with self._reload_lock:
+            stubs, errors = await asyncio.to_thread(_load, self.config)
+            self.last_reload = time.time()
+            if stubs is None:
+                self.load_errors = errors
+                log.error(
+                    "reload (%s) failed with %d error(s); still serving the last good %d route(s)",
+                    reason, len(errors), len(self.stubs.routes),
+                )
+                for err in errors:
+                    log.error("%s", err)
+                return ReloadOutcome(False, len(self.stubs.routes), errors)
+            self.stubs = stubs
+            self.load_errors = []
+            self.reloads += 1
+            log.info("reloaded (%s): %d route(s)", reason, len(stubs.routes))
+            return ReloadOutcome(True, len(stubs.routes))

@@ -1,0 +1,100 @@
+"""A loaded, compiled, immutable stub set: the router plus what each route serves.
+
+Building happens off the event loop (hot reload runs it in a thread); the server swaps
+the whole set atomically, so a request sees either the old set or the new one.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.behave.latency import sampler
+from app.load.loader import LoadedFile, LoadResult
+from app.match.predicates import compile_conditions, compile_when
+from app.match.router import MatchRoute, Router
+from app.model.stub import Route
+from app.serve.plan import RoutePlan, Variant, VariantsCheck
+from app.serve.prepared import ResponseBuilder
+
+
+@dataclass
+class StubSet:
+    router: Router
+    files: list[LoadedFile] = field(default_factory=list)
+    loaded_at: float = field(default_factory=time.time)
+
+    @property
+    def routes(self) -> list[MatchRoute]:
+        return self.router.routes
+
+    def describe(self) -> list[dict[str, Any]]:
+        return [describe_route(r) for r in self.router.routes]
+
+
+def describe_route(route: MatchRoute) -> dict[str, Any]:
+    plan: RoutePlan = route.handler
+    return {
+        "id": route.id,
+        "service": plan.service,
+        "file": route.file,
+        "line": route.line,
+        "methods": list(route.methods),
+        "path": route.template.text,
+        "priority": route.priority,
+        "variants": len(plan.variants),
+    }
+
+
+def compile_route(
+    route: Route,
+    route_id: str,
+    service: str,
+    defaults_headers: dict[str, str],
+    default_latency: Any,
+    context: dict[str, Path],
+    order: int,
+    file: str,
+    line: int,
+) -> MatchRoute:
+    """Compile one validated route into the router's and the server's structures."""
+    req = route.request
+    variants = tuple(
+        Variant(i, compile_when(v.when), ResponseBuilder(v, defaults_headers, context))
+        for i, v in enumerate(route.variants())
+    )
+    checks = compile_conditions(req.query, req.headers, req.cookies, req.body)
+    if variants and all(v.checks for v in variants):
+        checks = (*checks, VariantsCheck(variants))
+    plan = RoutePlan(
+        route_id, service, variants, sampler(route.latency or default_latency), route
+    )
+    return MatchRoute(
+        route_id, req.methods, req.path, checks, route.priority, order, plan, file, line
+    )
+
+
+def build_stubset(result: LoadResult) -> StubSet:
+    """Compile every route of a successful load."""
+    routes: list[MatchRoute] = []
+    root = result.root if result.root.is_dir() else result.root.parent
+    for loaded in result.files:
+        model = loaded.model
+        context = {"root": root, "file_dir": loaded.path.parent}
+        for i, route in enumerate(model.routes):
+            routes.append(
+                compile_route(
+                    route,
+                    loaded.route_ids[i],
+                    loaded.service,
+                    model.defaults.headers,
+                    model.defaults.latency,
+                    context,
+                    len(routes),
+                    loaded.display,
+                    loaded.route_line(i),
+                )
+            )
+    return StubSet(Router(routes), list(result.files))
