@@ -9,10 +9,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 
 from app.match.request import Request
 from app.match.router import Match
-from app.serve.asgi import BodyTooLarge, ClientGone, Receive, Scope, Send, declared_length, read_body
+from app.serve.asgi import (
+    BodyTooLarge,
+    ClientGone,
+    Receive,
+    Scope,
+    Send,
+    declared_length,
+    read_body,
+)
+from app.serve.outcome import Observer, Outcome
 from app.serve.prepared import Prepared, json_response
 from app.serve.plan import RoutePlan
 from app.serve.state import ServerState
@@ -25,8 +35,19 @@ class ReplayApp:
     def __init__(self, state: ServerState) -> None:
         self.state = state
         self.rng = random.Random()
+        self.observers: list[Observer] = []
+        """Called with each request's :class:`Outcome` after its response is sent."""
+
+    def _observe(self, outcome: Outcome) -> None:
+        outcome.duration = time.time() - outcome.started
+        for observer in self.observers:
+            try:
+                observer(outcome)
+            except Exception:  # an observer bug must never break serving
+                log.exception("observer failed")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = time.time()
         state = self.state
         limit = state.config.body_limit
         headers = scope["headers"]
@@ -57,10 +78,12 @@ class ReplayApp:
             if isinstance(as_get, Match):
                 result = as_get
         if not isinstance(result, Match):
-            response, _ = unmatched_response(
+            response, misses = unmatched_response(
                 req, result, stubs.router, state.config.unmatched_status, state.config.near_misses
             )
             await _send(send, response)
+            if self.observers:
+                self._observe(Outcome(req, started, response.status, near_misses=misses))
             return
         plan: RoutePlan = result.route.handler
         variant = plan.choose(req, result.params)
@@ -74,13 +97,19 @@ class ReplayApp:
             response = json_response(
                 500, {"error": "template error", "route": plan.id, "detail": str(exc)}
             )
+        delay = 0.0
         if plan.latency is not None:
-            await asyncio.sleep(plan.latency(self.rng))
+            delay = plan.latency(self.rng)
+            await asyncio.sleep(delay)
         if req.method == "HEAD":
             await send(response.start)
             await send({"type": "http.response.body", "body": b""})
-            return
-        await _send(send, response)
+        else:
+            await _send(send, response)
+        if self.observers:
+            self._observe(
+                Outcome(req, started, response.status, plan.id, result.params, delay=delay)
+            )
 
 
 async def _send(send: Send, response: Prepared) -> None:

@@ -1,0 +1,39 @@
+"""What happened to one replayed request, handed to observers (journal, metrics) after
+the response is sent. Observers must be fast and must not raise."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.match.request import Request
+
+
+@dataclass(slots=True)
+class Outcome:
+    request: Request
+    started: float
+    """Wall-clock time the request arrived (``time.time()``)."""
+    status: int = 0
+    """Status sent (0 when a fault sent none)."""
+    route_id: str | None = None
+    """The matched route, or ``None`` when unmatched."""
+    params: dict[str, Any] = field(default_factory=dict)
+    near_misses: list[dict[str, Any]] | None = None
+    """For unmatched requests: the closest routes and what differed."""
+    session: str | None = None
+    """The ``X-Stubforge-Session`` id, if any."""
+    profile: str | None = None
+    """The profile in force for this request, if any."""
+    delay: float = 0.0
+    """Injected delay in seconds."""
+    fault: str | None = None
+    """The wire fault injected, if any."""
+    rule: str | None = None
+    """Which behaviour rule decided the response (an error rule, a rate limit...)."""
+    duration: float = 0.0
+    """Seconds from arrival to the end of the response."""
+
+
+Observer = Callable[[Outcome], None]
