@@ -112,7 +112,11 @@ class Redactor:
     def _learned_pattern(self) -> re.Pattern[str] | None:
         if self._learned_dirty:
             alts = sorted(self._learned, key=len, reverse=True)
-            self._learned_re = re.compile("|".join(re.escape(a) for a in alts)) if alts else None
+            # Whole tokens only: a remembered secret inside a longer word is not that secret.
+            alt = "|".join(re.escape(a) for a in alts)
+            self._learned_re = (
+                re.compile(rf"(?<![A-Za-z0-9])(?:{alt})(?![A-Za-z0-9])") if alts else None
+            )
             self._learned_dirty = False
         return self._learned_re
 

@@ -101,9 +101,9 @@ async def _serve(cfg: RecordConfig) -> None:
     addons: Any = default_addons
     master.addons.add(*addons())
     master.addons.add(errorcheck.ErrorCheck(repeat_errors_on_stderr=True))
-    target = cfg.upstream if cfg.mode == "reverse" and cfg.upstream else "forward proxy"
+    target = cfg.upstream if cfg.mode == "reverse" and cfg.upstream else "forward proxy mode"
     if cfg.only:
-        target += f", recording only {', '.join(cfg.only)}"
+        target += f", only {', '.join(cfg.only)}"
     recorder = Recorder(cfg.writer, cfg.redactor, only=cfg.only, banner=f"recording {target}")
     master.addons.add(recorder)
     opts.update(**mitm_options(cfg))
