@@ -43,7 +43,10 @@ def _walk(loc: tuple[int | str, ...], data: Any, root: type[BaseModel]) -> tuple
     tp: Any = root
     parent_tp: Any = root
     for part in loc:
+        is_tag = _is_tag(tp, part)
         tp = _pick_member(tp, part, cursor)
+        if is_tag:
+            continue  # a discriminated-union member tag such as 'fixed_window'
         if isinstance(cursor, dict) and part in cursor:
             parent_tp = tp
             tp = _child_type(tp, part)
@@ -73,8 +76,26 @@ def _strip(tp: Any) -> Any:
 def _members(tp: Any) -> list[Any]:
     tp = _strip(tp)
     if typing.get_origin(tp) in (typing.Union, types.UnionType):
-        return [_strip(a) for a in typing.get_args(tp)]
+        return [m for a in typing.get_args(tp) for m in _members(a)]
     return [tp]
+
+
+_TAG_FIELDS = ("type", "algorithm")
+
+
+def _tag_of(model: Any) -> Any:
+    for name in _TAG_FIELDS:
+        field = model.model_fields.get(name)
+        if field is not None:
+            return field.default
+    return None
+
+
+def _is_tag(tp: Any, part: int | str) -> bool:
+    members = _members(tp)
+    return len(members) > 1 and any(
+        isinstance(m, type) and issubclass(m, BaseModel) and _tag_of(m) == part for m in members
+    )
 
 
 def _pick_member(tp: Any, part: int | str, cursor: Any) -> Any:
@@ -84,14 +105,12 @@ def _pick_member(tp: Any, part: int | str, cursor: Any) -> Any:
         return members[0]
     models = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel)]
     for m in models:
-        field = m.model_fields.get("type")
-        if field is not None and field.default == part:
+        if _tag_of(m) is not None and _tag_of(m) == part:
             return m
     if isinstance(cursor, dict):
-        tag = cursor.get("type")
         for m in models:
-            field = m.model_fields.get("type")
-            if field is not None and tag is not None and field.default == tag:
+            tag = next((cursor[n] for n in _TAG_FIELDS if n in cursor), None)
+            if tag is not None and _tag_of(m) == tag:
                 return m
         if models:
             return models[0]

@@ -19,10 +19,15 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from app.model.base import Model
+from app.model.dribble import Dribble
+from app.model.errors import ErrorRule
 from app.model.latency import Latency
 from app.model.matchers import BodyMatcher, StringMatcher
 from app.model.path_syntax import PathTemplate
+from app.model.profile import Profile
+from app.model.ratelimit import RateLimit
 from app.model.response import ResponseSpec, VariantSpec
+from app.model.state import ScenarioStep, SequenceSpec
 
 FORMAT_VERSION = 1
 _METHOD = re.compile(r"^[A-Z][A-Z0-9_-]*$")
@@ -105,11 +110,25 @@ class Route(Model):
     ``when`` is the default and must be last."""
     latency: Latency | None = None
     """Delay before responding (overrides the file default)."""
+    dribble: Dribble | None = None
+    """Send the body slowly (overrides the file default)."""
+    errors: list[ErrorRule] | None = None
+    """Injected errors and faults, first firing rule wins (replaces the file default;
+    ``[]`` turns the default off)."""
+    rate_limit: RateLimit | None = None
+    """A rate limit (overrides the file default)."""
+    state: ScenarioStep | None = None
+    """Scenario state this route requires and/or moves to."""
+    sequence: SequenceSpec | None = None
+    """Responses returned in order, one per request (instead of response/responses)."""
 
     @model_validator(mode="after")
     def _one_response(self) -> Route:
-        if self.response is not None and self.responses is not None:
-            raise ValueError("give either response or responses, not both")
+        given = [n for n in ("response", "responses", "sequence") if getattr(self, n) is not None]
+        if len(given) > 1:
+            raise ValueError(
+                f"give one of response, responses or sequence, not {' and '.join(given)}"
+            )
         if self.responses is not None:
             for i, variant in enumerate(self.responses[:-1]):
                 if variant.when is None:
@@ -137,6 +156,12 @@ class Defaults(Model):
     """Response headers added to every response (a route's own headers win)."""
     latency: Latency | None = None
     """Delay before responding, for routes that set none."""
+    dribble: Dribble | None = None
+    """Slow-body delivery, for routes that set none."""
+    errors: list[ErrorRule] = Field(default_factory=list)
+    """Error rules for routes that set none."""
+    rate_limit: RateLimit | None = None
+    """A rate limit for routes that set none (``scope: file`` shares one counter)."""
 
 
 class StubFile(Model):
@@ -154,3 +179,25 @@ class StubFile(Model):
     """Defaults for every route of the file."""
     routes: list[Route] = Field(default_factory=list)
     """The routes."""
+    profiles: dict[str, Profile] = Field(default_factory=dict)
+    """Named behaviour overlays, chosen per request (``X-Stubforge-Profile``) or globally."""
+
+    @field_validator("profiles")
+    @classmethod
+    def _profile_names(cls, value: dict[str, Profile]) -> dict[str, Profile]:
+        for name in value:
+            if not re.match(r"^[A-Za-z0-9_.-]+$", name):
+                raise ValueError(f"invalid profile name {name!r}: use letters, digits and _.-")
+        return value
+
+    @model_validator(mode="after")
+    def _profile_routes(self) -> StubFile:
+        ids = {r.id for r in self.routes if r.id is not None}
+        for name, profile in self.profiles.items():
+            for rid in profile.routes or ():
+                if rid not in ids:
+                    raise ValueError(
+                        f"profiles.{name}.routes: no route with id {rid!r} in this file"
+                        f" (ids: {', '.join(sorted(ids)) or 'none'})"
+                    )
+        return self
