@@ -37,7 +37,7 @@ import re
 import secrets
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, quote_plus, urlsplit, urlunsplit
 
 from app.model.recording import PLACEHOLDER_RE
 from app.record.rules import KeyRule, PatternRule, RuleSet
@@ -104,8 +104,10 @@ class Redactor:
         digest = hmac.new(self._key, secret.encode("utf-8"), hashlib.sha256).hexdigest()[:12]
         ph = f"redacted~{kind}~{digest}"
         if len(secret) >= _LEARN_MIN and len(self._learned) < _LEARN_MAX:
-            self._learned[secret] = ph
-            self._learned_rule[secret] = kind
+            # Remember the value and its URL-encoded forms (an upstream may echo a raw query).
+            for form in {secret, quote(secret, safe=""), quote_plus(secret)}:
+                self._learned[form] = ph
+                self._learned_rule[form] = kind
             self._learned_dirty = True
         return ph
 

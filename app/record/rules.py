@@ -200,7 +200,7 @@ DEFAULT_KEYS: tuple[KeyRule, ...] = (
         "secret-key",
         "password passwd pwd pass passphrase token accesstoken refreshtoken idtoken apikey"
         " clientsecret privatekey secret auth credentials sessionid sessiontoken otp pin cvc"
-        " cvv cvv2 ssn cardnumber ccnumber pan accountnumber routingnumber iban",
+        " cvv cvv2 ssn cardnumber ccnumber pan accountnumber routingnumber iban accountkey",
         "password secret token apikey credential privatekey accesskey sessionid",
     ),
 )

@@ -73,7 +73,10 @@ class Handler(BaseHTTPRequestHandler):
                 "headers": dict(self.headers.items()),
                 "body": body.decode("utf-8", "replace"),
             }
-            self._send(200, json.dumps(doc).encode(), "application/json", {"X-Echo-Auth": self.headers.get("authorization", "")})
+            extra = {"X-Echo-Auth": self.headers.get("authorization", "")}
+            if self.headers.get("x-set-cookie"):
+                extra["Set-Cookie"] = self.headers["x-set-cookie"]
+            self._send(200, json.dumps(doc).encode(), "application/json", extra)
         elif route == "/binary":
             self._send(200, binary_payload(int(q.get("n", "4096"))), "application/octet-stream")
         elif route == "/gzip":
