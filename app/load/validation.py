@@ -24,16 +24,44 @@ def errors_from_validation(
 ) -> list[LoadError]:
     out: list[LoadError] = []
     seen: set[tuple[Path, str]] = set()
+    shapes: dict[Path, tuple[int, list[str]]] = {}  # union alternatives: one line per value
     for err in exc.errors(include_url=False):
         path, model = _walk(err["loc"], data, root)
         message = _message(err, model)
         if (path, message) in seen:
             continue
         seen.add((path, message))
+        shape = _SHAPES.get(err["type"])
+        if shape is not None and path in shapes:
+            index, names = shapes[path]
+            if shape not in names:
+                names.append(shape)
+            old = out[index]
+            text = f"expected {' or '.join(names)} (got {_describe(err.get('input'))})"
+            out[index] = LoadError(old.file, old.line, old.col, old.field, text)
+            continue
+        if shape is not None:
+            shapes[path] = (len(out), [shape])
         is_key = err["type"] == "extra_forbidden"
         line, col = positions.key(path) if is_key else positions.value(path)
         out.append(LoadError(file, line, col, format_field_path(path), message))
     return out
+
+
+_SHAPES = {
+    "string_type": "text",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "int_type": "an integer",
+    "int_parsing": "an integer",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+}
+"""Type errors that may come once per member of a union; merged into one message."""
 
 
 def _walk(loc: tuple[int | str, ...], data: Any, root: type[BaseModel]) -> tuple[Path, Any]:
@@ -47,12 +75,9 @@ def _walk(loc: tuple[int | str, ...], data: Any, root: type[BaseModel]) -> tuple
         tp = _pick_member(tp, part, cursor)
         if is_tag:
             continue  # a discriminated-union member tag such as 'fixed_window'
-        if isinstance(cursor, dict) and part in cursor:
-            parent_tp = tp
-            tp = _child_type(tp, part)
-            cursor = cursor[part]
-            path.append(part)
-        elif isinstance(cursor, list) and isinstance(part, int) and 0 <= part < len(cursor):
+        in_dict = isinstance(cursor, dict) and part in cursor
+        in_list = isinstance(cursor, list) and isinstance(part, int) and 0 <= part < len(cursor)
+        if in_dict or in_list:
             parent_tp = tp
             tp = _child_type(tp, part)
             cursor = cursor[part]
