@@ -17,3 +17,9 @@ class ServeConfig:
     unmatched_status: int = 404
     watch: bool = True
     near_misses: int = 3
+    journal_size: int = 10_000
+    """Requests kept in the journal (a ring buffer); 0 disables journaling."""
+    metrics: bool = True
+    """Count requests for ``/__admin/metrics``."""
+    admin_token: str | None = None
+    """Bearer token the admin API requires (``STUBFORGE_ADMIN_TOKEN``); None: no auth."""

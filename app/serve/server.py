@@ -13,7 +13,12 @@ from app.serve.state import ServerState
 
 
 def build_app(state: ServerState) -> Dispatcher:
-    return Dispatcher(state, ReplayApp(state), create_admin(state))
+    replay = ReplayApp(state)
+    if state.journal.enabled:
+        replay.observers.append(state.journal.observe)
+    if state.config.metrics:
+        replay.observers.append(state.metrics.observe)
+    return Dispatcher(state, replay, create_admin(state))
 
 
 def uvicorn_config(app: Dispatcher, host: str, port: int, log_level: str = "info") -> uvicorn.Config:

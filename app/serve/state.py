@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from app.load.errors import LoadError
 from app.load.loader import load_directory
 from app.serve.config import ServeConfig
+from app.serve.ephemeral import EphemeralStubs, merge
+from app.serve.journal import Journal
+from app.serve.metrics import Metrics
 from app.serve.stubset import StubSet, build_stubset
 
 log = logging.getLogger("stubforge")
@@ -36,7 +39,12 @@ def _load(config: ServeConfig) -> tuple[StubSet | None, list[LoadError]]:
 class ServerState:
     def __init__(self, config: ServeConfig, stubs: StubSet) -> None:
         self.config = config
+        self.file_stubs = stubs
+        """The routes loaded from files; ``stubs`` adds the ephemeral ones."""
         self.stubs = stubs
+        self.ephemeral = EphemeralStubs()
+        self.journal = Journal(config.journal_size)
+        self.metrics = Metrics()
         self.load_errors: list[LoadError] = []
         self.last_reload = time.time()
         self.reloads = 0
@@ -62,8 +70,13 @@ class ServerState:
                 for err in errors:
                     log.error("%s", err)
                 return ReloadOutcome(False, len(self.stubs.routes), errors)
-            self.stubs = stubs
+            self.file_stubs = stubs
+            self.stubs = merge(stubs, self.ephemeral)
             self.load_errors = []
             self.reloads += 1
             log.info("reloaded (%s): %d route(s)", reason, len(stubs.routes))
             return ReloadOutcome(True, len(stubs.routes))
+
+    def publish_ephemeral(self) -> None:
+        """Serve the file routes plus the current ephemeral stubs (an atomic swap)."""
+        self.stubs = merge(self.file_stubs, self.ephemeral)
