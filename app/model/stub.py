@@ -28,6 +28,7 @@ from app.model.profile import Profile
 from app.model.ratelimit import RateLimit
 from app.model.response import ResponseSpec, VariantSpec
 from app.model.state import ScenarioStep, SequenceSpec
+from app.model.template_syntax import TemplateText
 
 FORMAT_VERSION = 1
 _METHOD = re.compile(r"^[A-Z][A-Z0-9_-]*$")
@@ -78,7 +79,9 @@ class RequestSpec(Model):
         for name in value:
             low = name.lower()
             if low in seen:
-                raise ValueError(f"header {name!r} given twice (as {seen[low]!r}); names ignore case")
+                raise ValueError(
+                    f"header {name!r} given twice (as {seen[low]!r}); names ignore case"
+                )
             seen[low] = name
         return value
 
@@ -152,7 +155,7 @@ class Route(Model):
 class Defaults(Model):
     """Defaults for every route of the file."""
 
-    headers: dict[str, str] = Field(default_factory=dict)
+    headers: dict[str, TemplateText] = Field(default_factory=dict)
     """Response headers added to every response (a route's own headers win)."""
     latency: Latency | None = None
     """Delay before responding, for routes that set none."""

@@ -6,10 +6,11 @@ in ``app.behave.templating``; both use :func:`make_environment` so they agree on
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from pydantic import AfterValidator
 
 
 def make_environment() -> ImmutableSandboxedEnvironment:
@@ -33,7 +34,18 @@ def check_template(text: str) -> None:
     try:
         _ENV.parse(text)
     except TemplateSyntaxError as exc:
-        raise ValueError(f"template does not parse: {exc.message} (template line {exc.lineno})")
+        raise ValueError(
+            f"template does not parse: {exc.message} (template line {exc.lineno})"
+        ) from None
+
+
+def _checked(text: str) -> str:
+    check_template(text)
+    return text
+
+
+TemplateText = Annotated[str, AfterValidator(_checked)]
+"""Text that may be a template; a template that does not parse is a load error at its line."""
 
 
 def check_templates_in(value: Any) -> None:
