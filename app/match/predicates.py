@@ -120,7 +120,7 @@ class BodyCheck(Check):
     """Every condition of a ``body:`` matcher. ``json_key`` is the canonical form of an
     exact ``json`` condition, which the router uses as an index key."""
 
-    __slots__ = ("_tests", "_text", "json_key")
+    __slots__ = ("_tests", "_text", "json_key", "json_only")
 
     def __init__(self, spec: BodyMatcher) -> None:
         super().__init__("body")
@@ -159,6 +159,9 @@ class BodyCheck(Check):
             tests.append((lambda r: bool(r.body), "non-empty"))
         self._tests = tuple(t for t, _ in tests)
         self._text = " and ".join(d for _, d in tests)
+        self.json_only = self.json_key is not None and len(tests) == 1
+        """True when the body condition is exactly ``json``: an index hit on the canonical
+        text already proves it."""
 
     def __call__(self, req: Request, params: Params) -> bool:
         return all(t(req) for t in self._tests)

@@ -32,6 +32,7 @@ class MatchRoute:
     """The matching side of a route. ``handler`` is whatever the server attaches."""
 
     __slots__ = (
+        "after_index",
         "checks",
         "file",
         "handler",
@@ -70,6 +71,10 @@ class MatchRoute:
         self.param_names = tuple(s.name or "" for s in self.template.segments if s.is_param)
         body = [c for c in checks if isinstance(c, BodyCheck)]
         self.json_key = body[0].json_key if body else None
+        # Conditions left to test after a JSON-index hit (the exact-JSON one is proven).
+        self.after_index = tuple(
+            c for c in checks if not (isinstance(c, BodyCheck) and c.json_only)
+        )
         t = self.template
         self.sort_key = (
             -priority,
@@ -81,8 +86,9 @@ class MatchRoute:
             order,
         )
 
-    def accepts(self, req: Request, params: dict[str, Any]) -> bool:
-        for check in self.checks:
+    def accepts(self, req: Request, params: dict[str, Any], indexed: bool = False) -> bool:
+        """Whether every condition holds; ``indexed``: found through the JSON-body index."""
+        for check in self.after_index if indexed else self.checks:
             if not check(req, params):
                 return False
         return True
@@ -231,10 +237,11 @@ class Router:
         if entry is not None:
             bucket = entry.bucket(method)
             if bucket is not None:
+                indexed = bucket.index is not None
                 for route in bucket.candidates(req):
                     if cut is not None and route.priority < cut:
                         break  # a template of higher priority may win: decide below
-                    if route.accepts(req, {}):
+                    if route.accepts(req, {}, indexed and route.json_key is not None):
                         return Match(route, {})
                     tried.append(route)
                 if cut is None:
