@@ -51,3 +51,11 @@ def sampler(spec: LatencySpec | None) -> Sampler | None:
         return lambda rng: min(cap, rng.lognormvariate(mu, sigma))
     samples = list(spec.samples)
     return lambda rng: rng.choice(samples)
+
+
+def scaled(draw: Sampler | None, factor: float) -> Sampler | None:
+    """``draw`` with every delay multiplied by ``factor`` (a profile's or the server's)."""
+    if draw is None or factor == 1.0:
+        return draw
+    inner = draw
+    return lambda rng: inner(rng) * factor

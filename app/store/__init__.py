@@ -1,0 +1,1 @@
+"""Behaviour state (scenario states, sequence positions, counters) behind one interface."""
