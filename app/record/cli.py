@@ -15,9 +15,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from app.record.redact import Redactor, load_key
-from app.record.rules import RulesError, RuleSet, build_ruleset, load_rules_file
+from app.record.rules import RulesError, RuleSet, load_ruleset
 from app.record.writer import RecordingWriter, WriterError
-
 
 
 class UsageError(Exception):
@@ -108,8 +107,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _ruleset(args: argparse.Namespace) -> RuleSet:
-    spec = load_rules_file(args.rules) if args.rules else None
-    return build_ruleset(pii=args.pii, spec=spec, source=str(args.rules))
+    return load_ruleset(args.rules, pii=args.pii)
 
 
 def _redactor(args: argparse.Namespace, out: Path) -> Redactor:

@@ -79,7 +79,7 @@ class KeyRule:
 def _p(
     name: str, regex: str, validate: Validator | None = None, hints: tuple[str, ...] = ()
 ) -> PatternRule:
-    return PatternRule(name, re.compile(regex), validate, hints)
+    return PatternRule(name, re.compile(regex, re.ASCII), validate, hints)
 
 
 # Order matters: the first rule that claims a span wins, so specific formats
@@ -176,7 +176,8 @@ DEFAULT_PATTERNS: tuple[PatternRule, ...] = (
         "card-number",
         # Known IIN prefixes (Visa, Mastercard, Amex, Discover, JCB, Diners) with
         # optional single separators, then a Luhn check: epoch millis and ids do not fire.
-        r"(?<![\d.])(?:4|5[1-5]|2[2-7]|3[47]|3[0689]|6(?:011|5|4[4-9]))(?:[ -]?\d){11,17}(?![\d.])",
+        r"(?<!\d)(?<!\d\.)(?:4|5[1-5]|2[2-7]|3[47]|3[0689]|6(?:011|5|4[4-9]))(?:[ -]?\d){11,17}"
+        r"(?!\d|\.\d)",
         luhn_ok,
     ),
 )
@@ -361,3 +362,9 @@ def load_rules_file(path: str | Path) -> RulesFile:
     if spec.version != 1:
         raise RulesError(f"{p}: version: expected 1, got {spec.version}")
     return spec
+
+
+def load_ruleset(path: str | Path | None = None, pii: bool = False) -> RuleSet:
+    """The defaults (+ PII profile) plus the rules file at ``path``, if any."""
+    spec = load_rules_file(path) if path is not None else None
+    return build_ruleset(pii=pii, spec=spec, source=str(path))

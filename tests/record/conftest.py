@@ -26,7 +26,17 @@ class Recorder:
     def __init__(self, args: list[str], out: Path, env: dict[str, str]) -> None:
         self.out = out
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "app.record", "record", "--listen", "127.0.0.1:0", "--out", str(out), *args],
+            [
+                sys.executable,
+                "-m",
+                "app.record",
+                "record",
+                "--listen",
+                "127.0.0.1:0",
+                "--out",
+                str(out),
+                *args,
+            ],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,

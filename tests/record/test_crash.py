@@ -55,8 +55,6 @@ def test_kill_9_keeps_every_completed_exchange(
         t.join(10)
 
     assert before_kill > 50, "not enough traffic to be a meaningful test"
-    recorded = {
-        httpx.URL(e.request.url).params.get("rid") for e in read_recordings(rec.out)
-    }
+    recorded = {httpx.URL(e.request.url).params.get("rid") for e in read_recordings(rec.out)}
     missing = [rid for rid in completed if rid not in recorded]
     assert not missing, f"{len(missing)} of {len(completed)} completed exchanges not recorded"

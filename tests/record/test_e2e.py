@@ -37,7 +37,11 @@ def test_reverse_mode_records_every_kind_of_body(
     rec = start_recorder(["--upstream", upstream.url])
     with httpx.Client(base_url=rec.url, timeout=TIMEOUT) as client:
         assert client.get("/json").json() == {"id": "cus_1", "object": "customer"}
-        posted = client.post("/echo", content=b"\x00\xffbinary-request", headers={"Content-Type": "application/octet-stream"})
+        posted = client.post(
+            "/echo",
+            content=b"\x00\xffbinary-request",
+            headers={"Content-Type": "application/octet-stream"},
+        )
         assert posted.status_code == 200
         assert client.get("/binary").content == binary_payload(4096)
         gz = client.get("/gzip")
@@ -156,7 +160,15 @@ def test_forward_mode_with_ca_records_only_chosen_hosts(
     confdir = tmp_path / "mitmproxy"
     with up:
         rec = start_recorder(
-            ["--mode", "forward", "--only", "localhost", "--confdir", str(confdir), "--insecure-upstream"]
+            [
+                "--mode",
+                "forward",
+                "--only",
+                "localhost",
+                "--confdir",
+                str(confdir),
+                "--insecure-upstream",
+            ]
         )
         ca = confdir / "mitmproxy-ca-cert.pem"
         assert ca.is_file()
@@ -168,7 +180,7 @@ def test_forward_mode_with_ca_records_only_chosen_hosts(
             timeout=30,
         )
         assert json.loads(recorded.stdout)["id"] == "cus_1"
-        # Another host goes through untouched (plain HTTP here, so no CA question) and is not recorded.
+        # Another host passes through untouched (plain HTTP: no CA needed) and is not recorded.
         passed = subprocess.run(
             [*proxy, f"http://127.0.0.1:{upstream.port}/json?via=passthrough"],
             capture_output=True,
@@ -181,7 +193,9 @@ def test_forward_mode_with_ca_records_only_chosen_hosts(
     assert [httpx.URL(e.request.url).params["via"] for e in got] == ["forward"]
 
 
-def test_gzip_request_body_is_stored_decoded(upstream: Upstream, start_recorder: RecorderFactory) -> None:
+def test_gzip_request_body_is_stored_decoded(
+    upstream: Upstream, start_recorder: RecorderFactory
+) -> None:
     rec = start_recorder(["--upstream", upstream.url])
     payload = json.dumps({"hello": "world"}).encode()
     with httpx.Client(base_url=rec.url, timeout=TIMEOUT) as client:

@@ -55,22 +55,54 @@ def browser_har() -> dict[str, object]:
                             {"name": "content-length", "value": "31"},
                         ],
                         "cookies": [],
-                        "content": {"size": 28, "mimeType": "application/json", "text": '{"id":"ch_1","paid":true}'},
+                        "content": {
+                            "size": 28,
+                            "mimeType": "application/json",
+                            "text": '{"id":"ch_1","paid":true}',
+                        },
                         "redirectURL": "",
                         "headersSize": -1,
                         "bodySize": 31,
                     },
                     "cache": {},
-                    "timings": {"blocked": 1, "dns": -1, "ssl": -1, "connect": -1, "send": 0.2, "wait": 110.1, "receive": 9.2},
+                    "timings": {
+                        "blocked": 1,
+                        "dns": -1,
+                        "ssl": -1,
+                        "connect": -1,
+                        "send": 0.2,
+                        "wait": 110.1,
+                        "receive": 9.2,
+                    },
                 },
                 {
                     "startedDateTime": "2026-01-02T10:00:00.000Z",
                     "time": 10,
-                    "request": {"method": "GET", "url": "https://api.example/logo.png", "headers": [], "cookies": [], "queryString": [], "httpVersion": "HTTP/2", "headersSize": -1, "bodySize": 0},
+                    "request": {
+                        "method": "GET",
+                        "url": "https://api.example/logo.png",
+                        "headers": [],
+                        "cookies": [],
+                        "queryString": [],
+                        "httpVersion": "HTTP/2",
+                        "headersSize": -1,
+                        "bodySize": 0,
+                    },
                     "response": {
-                        "status": 200, "statusText": "OK", "httpVersion": "HTTP/2", "headers": [], "cookies": [], "redirectURL": "",
-                        "content": {"size": 18, "mimeType": "image/png", "text": png, "encoding": "base64"},
-                        "headersSize": -1, "bodySize": 18,
+                        "status": 200,
+                        "statusText": "OK",
+                        "httpVersion": "HTTP/2",
+                        "headers": [],
+                        "cookies": [],
+                        "redirectURL": "",
+                        "content": {
+                            "size": 18,
+                            "mimeType": "image/png",
+                            "text": png,
+                            "encoding": "base64",
+                        },
+                        "headersSize": -1,
+                        "bodySize": 18,
                     },
                     "cache": {},
                     "timings": {"send": 0, "wait": 9, "receive": 1},
@@ -101,7 +133,9 @@ def test_import_redacts_and_normalises(tmp_path: Path) -> None:
     assert charge.schema_version == 1 and charge.id and charge.id.startswith("har-")
     assert charge.response.header("content-encoding") is None
     assert charge.response.content.content_encoding == "gzip"
-    assert charge.response.header("content-length") == str(len(charge.response.content.body_bytes()))
+    assert charge.response.header("content-length") == str(
+        len(charge.response.content.body_bytes())
+    )
     assert charge.timings.wait == 110.1
     assert {"jwt", "cookie", "card-number"} <= set(charge.redactions)
 
@@ -126,7 +160,9 @@ def test_export_then_import_round_trips(tmp_path: Path) -> None:
     assert a == b  # ids, placeholders, bodies and extensions survive the round trip
 
 
-def test_import_of_a_non_har_is_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_of_a_non_har_is_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.har"
     bad.write_text('{"hello": 1}')
     assert main(["import", "har", str(bad), "--out", str(tmp_path / "x")]) == 2

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-from pathlib import Path
 from urllib.parse import quote, quote_plus, urlencode
 
 import httpx
@@ -26,12 +25,14 @@ PEM = (
 SECRETS: dict[str, str] = {
     "bearer-opaque": "opaqueTok3nValue98765",
     "basic-password": base64.b64encode(b"alice:s3cretPassw0rd!").decode(),
-    "jwt": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+    "jwt": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0"
+    ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
     "aws-access-key": "AKIAIOSFODNN7EXAMPLE",
     "aws-secret-key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
     "gcp-oauth": "ya29.a0AfH6SMBx3kZ1pQ9rT7vW2yU4iO6pA8sD0fG",
     "google-api-key": "AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q",
-    "azure-storage": "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5d2FsZG9mcmVkcGx1Z2g0NTY3ODkwYWJjZGVmZ2hpams=",
+    "azure-storage": "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5d2FsZG9mcmVkcGx1Z2g0NTY3"
+    "ODkwYWJjZGVmZ2hpams=",
     "azure-client-secret": "Abc8Q~zYxWvUtSrQpOnMlKjIhGfEdCbA1234567",
     "stripe-secret": "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
     "stripe-publishable": "pk_live_TYooMQauvdEDq54NiTphI7jx",
@@ -39,7 +40,8 @@ SECRETS: dict[str, str] = {
     "stripe-webhook": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
     "github-classic": "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
     "github-oauth": "gho_16C7e42F292c6912E7710c838347Ae178B4b",
-    "github-fine": "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKL",
+    "github-fine": "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz0123456789"
+    "ABCDEFGHIJKL",
     "gitlab": "glpat-xXyYzZ0123456789abcd",
     "slack-bot": "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
     "slack-user": "xoxp-123456789012-1234567890123-1234567890123-0123456789abcdef",
@@ -93,7 +95,11 @@ def test_no_secret_reaches_disk(upstream: Upstream, start_recorder: RecorderFact
     everything = {k: v for k, v in s.items() if k != "private-key-body"}
     with httpx.Client(base_url=rec.url, timeout=15) as client:
         # 1. Headers, each secret in its usual place.
-        for auth in (f"Bearer {s['bearer-opaque']}", f"Basic {s['basic-password']}", f"Bearer {s['jwt']}"):
+        for auth in (
+            f"Bearer {s['bearer-opaque']}",
+            f"Basic {s['basic-password']}",
+            f"Bearer {s['jwt']}",
+        ):
             assert client.get("/echo", headers={"Authorization": auth}).status_code == 200
         headers = {
             "X-Api-Key": s["api-key-header"],
@@ -108,26 +114,47 @@ def test_no_secret_reaches_disk(upstream: Upstream, start_recorder: RecorderFact
         for kind, value in everything.items():
             r = client.get("/echo", params={CONTEXT.get(kind, "q"): value, "kind": kind})
             assert r.status_code == 200
-        query = {"api_key": s["api-key-header"], "password": s["json-password"], "key": s["google-api-key"]}
+        query = {
+            "api_key": s["api-key-header"],
+            "password": s["json-password"],
+            "key": s["google-api-key"],
+        }
         assert client.get("/echo", params=query).status_code == 200
         # 3. Request bodies: JSON (by key and by shape), form, plain text.
         doc = {
             "password": s["json-password"],
             "card": {"number": s["visa"], "amex": int(s["amex"])},
             "private_key": PEM,
-            "credentials": {"aws_secret_access_key": s["aws-secret-key"], "aws_access_key_id": s["aws-access-key"]},
-            "notes": [f"contact {s['email']}", f"storage DefaultEndpointsProtocol=https;AccountKey={s['azure-storage']};"],
+            "credentials": {
+                "aws_secret_access_key": s["aws-secret-key"],
+                "aws_access_key_id": s["aws-access-key"],
+            },
+            "notes": [
+                f"contact {s['email']}",
+                f"storage DefaultEndpointsProtocol=https;AccountKey={s['azure-storage']};",
+            ],
             "all": list(everything.values()),
         }
         assert client.post("/echo", json=doc).status_code == 200
-        form = {"client_secret": s["client-secret-form"], "password": s["json-password"], "grant_type": "client_credentials"}
+        form = {
+            "client_secret": s["client-secret-form"],
+            "password": s["json-password"],
+            "grant_type": "client_credentials",
+        }
         assert client.post("/echo", data=form).status_code == 200
-        text = "\n".join(f"{k}: {v}" for k, v in everything.items()) + f"\naws_secret_access_key = {s['aws-secret-key']}\n{PEM}\n"
-        assert client.post("/echo", content=text.encode(), headers={"Content-Type": "text/plain"}).status_code == 200
+        text = (
+            "\n".join(f"{k}: {v}" for k, v in everything.items())
+            + f"\naws_secret_access_key = {s['aws-secret-key']}\n{PEM}\n"
+        )
+        assert (
+            client.post(
+                "/echo", content=text.encode(), headers={"Content-Type": "text/plain"}
+            ).status_code
+            == 200
+        )
         # 4. Redirects carrying secrets in the Location header.
-        loc = (
-            f"https://user:{s['url-password']}@partner.example/cb?"
-            + urlencode({"access_token": s["jwt"], "email": s["email"], "sig": s["twilio"]})
+        loc = f"https://user:{s['url-password']}@partner.example/cb?" + urlencode(
+            {"access_token": s["jwt"], "email": s["email"], "sig": s["twilio"]}
         )
         r = client.get("/redirect", params={"to": loc})
         assert r.status_code == 302 and r.headers["location"] == loc
@@ -138,9 +165,7 @@ def test_no_secret_reaches_disk(upstream: Upstream, start_recorder: RecorderFact
     files = [f for f in rec.out.rglob("*") if f.is_file()]
     assert files
     blob = b"".join(f.read_bytes() for f in files)
-    leaked = {
-        kind for kind, value in SECRETS.items() for form in variants(value) if form in blob
-    }
+    leaked = {kind for kind, value in SECRETS.items() for form in variants(value) if form in blob}
     assert not leaked, f"secrets on disk: {sorted(leaked)}"
     assert b"PRIVATE KEY-----" not in blob.replace(b"redacted~private-key~", b"")
 

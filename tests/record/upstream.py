@@ -46,7 +46,9 @@ class Handler(BaseHTTPRequestHandler):
         n = int(self.headers.get("content-length") or 0)
         return self.rfile.read(n) if n else b""
 
-    def _send(self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None) -> None:
+    def _send(
+        self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -64,7 +66,9 @@ class Handler(BaseHTTPRequestHandler):
         q = {k: v[0] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
         route = url.path
         if route == "/json":
-            self._send(200, json.dumps({"id": "cus_1", "object": "customer"}).encode(), "application/json")
+            self._send(
+                200, json.dumps({"id": "cus_1", "object": "customer"}).encode(), "application/json"
+            )
         elif route == "/echo":
             doc = {
                 "method": self.command,
@@ -95,7 +99,9 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"0\r\n\r\n")
         elif route == "/large":
             size = int(float(q.get("mb", "3")) * 1024 * 1024)
-            line = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-large-body-line\n"
+            line = (
+                b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-large-body-line\n"
+            )
             data = (line * (size // len(line) + 1))[:size]
             self._send(200, data, "text/plain")
         elif route == "/redirect":

@@ -1,0 +1,102 @@
+"""User errors of ``stubforge record``: one line, exit code 2, no traceback."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+
+def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app.record", "record", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def assert_one_line_error(p: subprocess.CompletedProcess[str], needle: str) -> None:
+    assert p.returncode == 2, p.stderr
+    err = p.stderr.strip()
+    assert "Traceback" not in err
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith("stubforge record:") and needle in err, err
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--upstream", "api.example.com"], "expected http(s)://host[:port]"),
+        (["--upstream", "ftp://x"], "expected http(s)://host[:port]"),
+        (["--upstream", "http://x:99999"], "--upstream: invalid URL"),
+        ([], "--upstream URL is required"),
+        (["--upstream", "http://x", "--only", "x"], "--only applies to --mode forward"),
+        (["--upstream", "http://x", "--listen", "nonsense"], "--listen: expected HOST:PORT"),
+        (["--upstream", "http://x", "--upstream-ca", "/no/such.pem"], "no such file"),
+    ],
+)
+def test_bad_arguments(
+    args: list[str], needle: str, record_env: dict[str, str], tmp_path: Path
+) -> None:
+    assert_one_line_error(run([*args, "--out", str(tmp_path / "r")], record_env), needle)
+
+
+def test_port_in_use(record_env: dict[str, str], tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        p = run(
+            [
+                "--upstream",
+                "http://127.0.0.1:1",
+                "--listen",
+                f"127.0.0.1:{port}",
+                "--out",
+                str(tmp_path / "r"),
+            ],
+            record_env,
+        )
+    assert_one_line_error(p, f"cannot listen on 127.0.0.1:{port}")
+
+
+def test_unwritable_out_dir(record_env: dict[str, str], tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    p = run(
+        [
+            "--upstream",
+            "http://127.0.0.1:1",
+            "--listen",
+            "127.0.0.1:0",
+            "--out",
+            str(blocker / "r"),
+        ],
+        record_env,
+    )
+    assert_one_line_error(p, "cannot create output directory")
+
+
+def test_bad_rules_file(record_env: dict[str, str], tmp_path: Path) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("disable: [nope]\n")
+    p = run(
+        ["--upstream", "http://x", "--rules", str(rules), "--out", str(tmp_path / "r")], record_env
+    )
+    assert_one_line_error(p, "disable[0]: unknown rule 'nope'")
+
+
+def test_commands_import_without_mitmproxy() -> None:
+    code = (
+        "import sys, app.record.cli, app.record.redact, app.record.har, app.model.recording; "
+        "sys.exit('mitmproxy' in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60).returncode == 0
