@@ -201,7 +201,17 @@ def _message(err: ErrorDetails, model: Any) -> str:
         msg = f"expected a mapping (got {_describe(err.get('input'))})"
     elif kind == "list_type":
         msg = f"expected a list (got {_describe(err.get('input'))})"
-    elif kind in {"string_type", "int_type", "int_parsing", "float_parsing", "bool_parsing"}:
+    elif kind in {
+        "string_type",
+        "int_type",
+        "int_parsing",
+        "float_parsing",
+        "bool_parsing",
+        "greater_than",
+        "greater_than_equal",
+        "less_than",
+        "less_than_equal",
+    }:
         msg = f"{msg} (got {_describe(err.get('input'))})"
     return msg
 
