@@ -17,6 +17,14 @@ class ServeConfig:
     unmatched_status: int = 404
     watch: bool = True
     near_misses: int = 3
+    seed: int | None = None
+    """Makes every random behaviour decision reproducible (``--seed`` / ``STUBFORGE_SEED``)."""
+    profile: str | None = None
+    """The profile in force for requests without ``X-Stubforge-Profile``."""
+    debug_headers: bool = False
+    """Add ``X-Stubforge-Route/Rule/Delay/...`` headers to responses."""
+    latency_multiplier: float = 1.0
+    """Multiplies every injected delay (after profile multipliers)."""
     journal_size: int = 10_000
     """Requests kept in the journal (a ring buffer); 0 disables journaling."""
     metrics: bool = True

@@ -48,7 +48,17 @@ class VariantsCheck(Check):
 class RoutePlan:
     """The serving side of a route (the router's ``handler``)."""
 
-    __slots__ = ("id", "latency", "service", "spec", "variants")
+    __slots__ = (
+        "behaviours",
+        "id",
+        "latency",
+        "scenario",
+        "sequence",
+        "sequence_repeat",
+        "service",
+        "spec",
+        "variants",
+    )
 
     def __init__(
         self,
@@ -57,12 +67,22 @@ class RoutePlan:
         variants: tuple[Variant, ...],
         latency: Sampler | None,
         spec: Any,
+        behaviours: dict[str | None, Any] | None = None,
+        sequence: tuple[ResponseBuilder, ...] = (),
+        sequence_repeat: bool = False,
     ) -> None:
         self.id = id
         self.service = service
         self.variants = variants
         self.latency = latency
         self.spec = spec
+        self.behaviours: dict[str | None, Any] = behaviours or {}
+        """The route's compiled behaviour per profile name (``None``: no profile)."""
+        self.scenario = getattr(spec, "state", None)
+        """The route's ``state`` (scenario step), if any."""
+        self.sequence = sequence
+        """Response sequence builders, if the route has a ``sequence``."""
+        self.sequence_repeat = sequence_repeat
 
     def choose(self, req: Request, params: Params) -> Variant | None:
         for variant in self.variants:

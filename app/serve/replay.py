@@ -1,18 +1,15 @@
 """The replay fast path: a raw ASGI app answering from prepared bytes.
 
-Per request: read the body (bounded), match through the index, pick the variant, wait the
-planned delay, send. No framework routing, no pydantic, no thread hops.
+Per request: read the body (bounded), ``decide`` (match, then the behaviours in the order
+documented in :mod:`app.serve.pipeline`), let the responder carry the plan out, then tell
+the observers. No framework routing, no pydantic, no thread hops.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import random
 import time
 
-from app.match.request import Request
-from app.match.router import Match
 from app.serve.asgi import (
     BodyTooLarge,
     ClientGone,
@@ -23,10 +20,11 @@ from app.serve.asgi import (
     read_body,
 )
 from app.serve.outcome import Observer, Outcome
+from app.serve.pipeline import decide
 from app.serve.prepared import Prepared, json_response
-from app.serve.plan import RoutePlan
+from app.serve.responder import respond
+from app.serve.session import BehaviourRequest, read_selectors
 from app.serve.state import ServerState
-from app.serve.unmatched import unmatched_response
 
 log = logging.getLogger("stubforge")
 
@@ -34,7 +32,6 @@ log = logging.getLogger("stubforge")
 class ReplayApp:
     def __init__(self, state: ServerState) -> None:
         self.state = state
-        self.rng = random.Random()
         self.observers: list[Observer] = []
         """Called with each request's :class:`Outcome` after its response is sent."""
 
@@ -63,53 +60,15 @@ class ReplayApp:
         except ClientGone:
             return
         client = scope.get("client")
-        req = Request(
+        req = BehaviourRequest(
             scope["method"], scope["path"], scope["query_string"], headers, body,
             client[0] if client else None,
         )
-        stubs = state.stubs
-        result = stubs.router.match(req)
-        if req.method == "HEAD" and not (
-            isinstance(result, Match) and "HEAD" in result.route.methods
-        ):  # HEAD is GET without a body unless a route stubs HEAD itself
-            as_get = stubs.router.match(
-                Request("GET", req.path, req.query_string, headers, body, req.client)
-            )
-            if isinstance(as_get, Match):
-                result = as_get
-        if not isinstance(result, Match):
-            response, misses = unmatched_response(
-                req, result, stubs.router, state.config.unmatched_status, state.config.near_misses
-            )
-            await _send(send, response)
-            if self.observers:
-                self._observe(Outcome(req, started, response.status, near_misses=misses))
-            return
-        plan: RoutePlan = result.route.handler
-        variant = plan.choose(req, result.params)
-        if variant is None:  # unreachable: routes without a default carry a VariantsCheck
-            await _send(send, json_response(500, {"error": "no response variant applies"}))
-            return
-        try:
-            response = variant.builder.build(req, result.params)
-        except Exception as exc:  # a template failed at render time: answer, don't crash
-            log.warning("route %s: template error: %s", plan.id, exc)
-            response = json_response(
-                500, {"error": "template error", "route": plan.id, "detail": str(exc)}
-            )
-        delay = 0.0
-        if plan.latency is not None:
-            delay = plan.latency(self.rng)
-            await asyncio.sleep(delay)
-        if req.method == "HEAD":
-            await send(response.start)
-            await send({"type": "http.response.body", "body": b""})
-        else:
-            await _send(send, response)
+        req.session, req.profile = read_selectors(headers)
+        plan = await decide(state, req, started)
+        await respond(plan, scope, receive, send)
         if self.observers:
-            self._observe(
-                Outcome(req, started, response.status, plan.id, result.params, delay=delay)
-            )
+            self._observe(plan.outcome)
 
 
 async def _send(send: Send, response: Prepared) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import resource
 
 import uvicorn
 
@@ -10,6 +11,25 @@ from app.admin.app import create_admin
 from app.serve.dispatcher import Dispatcher
 from app.serve.replay import ReplayApp
 from app.serve.state import ServerState
+from app.serve.wire import WireHttpToolsProtocol
+
+BACKLOG = 4096
+"""Listen backlog: thousands of clients may connect at once to delayed routes."""
+
+log = logging.getLogger("stubforge")
+
+
+def raise_fd_limit() -> int:
+    """Raise the open-file soft limit to the hard limit (every connection is a descriptor)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        target = hard if hard != resource.RLIM_INFINITY else max(soft, 65536)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError) as exc:  # pragma: no cover - depends on the host
+            log.warning("could not raise the open-file limit from %d: %s", soft, exc)
+    return soft
 
 
 def build_app(state: ServerState) -> Dispatcher:
@@ -28,12 +48,14 @@ def uvicorn_config(app: Dispatcher, host: str, port: int, log_level: str = "info
         loop = "uvloop"
     except ImportError:  # pragma: no cover - uvloop is part of uvicorn[standard]
         loop = "asyncio"
+    raise_fd_limit()
     return uvicorn.Config(
         app,
         host=host,
         port=port,
         loop=loop,
-        http="httptools",
+        http=WireHttpToolsProtocol,  # httptools plus raw socket access for wire faults
+        backlog=BACKLOG,
         lifespan="on",
         access_log=False,
         log_level=log_level,

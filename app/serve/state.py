@@ -11,6 +11,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+from app.behave.rng import RandomStreams
 from app.load.errors import LoadError
 from app.load.loader import load_directory
 from app.serve.config import ServeConfig
@@ -18,6 +19,8 @@ from app.serve.ephemeral import EphemeralStubs, merge
 from app.serve.journal import Journal
 from app.serve.metrics import Metrics
 from app.serve.stubset import StubSet, build_stubset
+from app.store.base import Store
+from app.store.memory import MemoryStore
 
 log = logging.getLogger("stubforge")
 
@@ -49,6 +52,27 @@ class ServerState:
         self.last_reload = time.time()
         self.reloads = 0
         self._reload_lock = asyncio.Lock()
+        self.started = time.time()
+        """When serving began: the origin of error windows with ``origin: start``."""
+        self.store: Store = MemoryStore()
+        """Scenario states, sequence positions and counters, per session."""
+        self.streams = RandomStreams(config.seed)
+        self.profile: str | None = config.profile
+        """The global profile (``PUT /__admin/profile``, ``--profile``)."""
+        self.profile_since = self.started
+
+    def set_profile(self, name: str | None) -> None:
+        """Switch the global profile (``None``: no profile); restarts its windows' clock."""
+        if name is not None and name not in self.stubs.profiles:
+            raise KeyError(name)
+        self.profile = name
+        self.profile_since = time.time()
+
+    async def reset_behaviour(self, session: str | None = None) -> int:
+        """Forget scenario states, sequence positions and counters (of one session) and
+        restart the seeded random streams."""
+        self.streams.reset(session)
+        return await self.store.clear(session)
 
     @classmethod
     def initial(cls, config: ServeConfig) -> tuple[ServerState | None, list[LoadError]]:

@@ -12,12 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from app.behave.latency import sampler
+from app.behave.profiles import base, overlay
 from app.load.loader import LoadedFile, LoadResult
 from app.match.predicates import compile_conditions, compile_when
 from app.match.router import MatchRoute, Router
-from app.model.stub import Route
+from app.model.profile import Profile
+from app.model.stub import Defaults, Route
+from app.serve.behaviour import Behaviour
 from app.serve.plan import RoutePlan, Variant, VariantsCheck
 from app.serve.prepared import ResponseBuilder
+from app.serve.session import ScenarioCheck
 
 
 @dataclass
@@ -25,6 +29,12 @@ class StubSet:
     router: Router
     files: list[LoadedFile] = field(default_factory=list)
     loaded_at: float = field(default_factory=time.time)
+    profiles: frozenset[str] = frozenset()
+    """Every profile name defined by some file."""
+    scenarios: dict[str, set[str]] = field(default_factory=dict)
+    """Every scenario and the states routes mention."""
+    stateful: bool = False
+    """Some route requires a scenario state (requests then load their session's states)."""
 
     @property
     def routes(self) -> list[MatchRoute]:
@@ -58,6 +68,8 @@ def compile_route(
     order: int,
     file: str,
     line: int,
+    defaults: Defaults | None = None,
+    profiles: dict[str, Profile] | None = None,
 ) -> MatchRoute:
     """Compile one validated route into the router's and the server's structures."""
     req = route.request
@@ -68,8 +80,22 @@ def compile_route(
     checks = compile_conditions(req.query, req.headers, req.cookies, req.body)
     if variants and all(v.checks for v in variants):
         checks = (*checks, VariantsCheck(variants))
+    if route.state is not None and route.state.requires is not None:
+        checks = (*checks, ScenarioCheck(route.state.scenario, route.state.requires))
+    defaults = defaults or Defaults(latency=default_latency)
+    spec = base(route, route_id, defaults, file)
+    behaviours: dict[str | None, Behaviour] = {None: Behaviour(spec, defaults_headers, context)}
+    for name, profile in (profiles or {}).items():
+        behaviours[name] = Behaviour(
+            overlay(spec, name, profile, route_id, file), defaults_headers, context
+        )
+    sequence = tuple(
+        ResponseBuilder(r, defaults_headers, context)
+        for r in (route.sequence.responses if route.sequence else ())
+    )
     plan = RoutePlan(
-        route_id, service, variants, sampler(route.latency or default_latency), route
+        route_id, service, variants, sampler(route.latency or default_latency), route,
+        behaviours, sequence, route.sequence is not None and route.sequence.then == "repeat",
     )
     return MatchRoute(
         route_id, req.methods, req.path, checks, route.priority, order, plan, file, line
@@ -95,6 +121,24 @@ def build_stubset(result: LoadResult) -> StubSet:
                     len(routes),
                     loaded.display,
                     loaded.route_line(i),
+                    model.defaults,
+                    model.profiles,
                 )
             )
-    return StubSet(Router(routes), list(result.files))
+    scenarios: dict[str, set[str]] = {}
+    for loaded in result.files:
+        for route in loaded.model.routes:
+            if route.state is not None:
+                names = scenarios.setdefault(route.state.scenario, {"started"})
+                names.update(s for s in (route.state.requires, route.state.next) if s)
+    return StubSet(
+        Router(routes),
+        list(result.files),
+        profiles=frozenset(p for f in result.files for p in f.model.profiles),
+        scenarios=scenarios,
+        stateful=any(
+            r.state is not None and r.state.requires is not None
+            for f in result.files
+            for r in f.model.routes
+        ),
+    )

@@ -1,0 +1,105 @@
+"""Raw access to the connection for wire faults, as an ASGI extension.
+
+ASGI lets an application send well-formed responses only; a fault (TCP RST, a reply with
+no byte, a body shorter than promised, a malformed chunk, garbage) needs the socket. The
+protocol classes below subclass uvicorn's HTTP protocols and put a :class:`Wire` in
+``scope["extensions"]["stubforge.wire"]`` for every request. ``Wire`` writes raw bytes,
+closes (FIN) or resets (``SO_LINGER {1, 0}`` then abort: the kernel sends RST) and marks
+uvicorn's request cycle as disconnected, so uvicorn neither sends a response of its own
+nor logs "returned without starting response" for a deliberate fault.
+
+Why the uvicorn pin (``>=0.54,<0.55`` in pyproject.toml): this module depends on uvicorn
+internals that are not a public API -- ``HttpToolsProtocol.on_headers_complete`` and
+``H11Protocol.handle_events`` creating ``self.cycle`` (a ``RequestResponseCycle`` holding
+the request ``scope``) and starting its task on the next loop turn, and the cycle's
+``disconnected`` / ``keep_alive`` flags. Those are the versions the real-socket tests in
+``tests/serve/test_faults.py`` run against; widen the range only after running them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import struct
+from typing import Any
+
+from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+EXTENSION = "stubforge.wire"
+_LINGER_RESET = struct.pack("ii", 1, 0)
+
+
+class Wire:
+    """The connection under one request."""
+
+    __slots__ = ("_cycle", "_transport")
+
+    def __init__(self, transport: asyncio.Transport, cycle: Any) -> None:
+        self._transport = transport
+        self._cycle = cycle
+
+    @property
+    def closing(self) -> bool:
+        return self._transport.is_closing()
+
+    def write(self, data: bytes) -> None:
+        """Write ``data`` as is (no HTTP framing)."""
+        if not self._transport.is_closing():
+            self._transport.write(data)
+
+    def close(self) -> None:
+        """Flush what was written, then close the connection normally (FIN)."""
+        self._detach()
+        self._transport.close()
+
+    def reset(self) -> None:
+        """Abort the connection with a TCP RST (unsent data is discarded)."""
+        sock = self._transport.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):  # already gone: nothing to reset
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, _LINGER_RESET)
+        self._detach()
+        self._transport.abort()
+
+    def _detach(self) -> None:
+        """Tell uvicorn the response is ours: no 500, no error log, no keep-alive."""
+        self._cycle.disconnected = True
+        self._cycle.keep_alive = False
+
+
+def _attach(scope: Any, transport: asyncio.Transport, cycle: Any) -> None:
+    extensions = scope.get("extensions")
+    if extensions is None:
+        extensions = scope["extensions"] = {}
+    extensions[EXTENSION] = Wire(transport, cycle)
+
+
+class WireHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with the :class:`Wire` extension."""
+
+    def on_headers_complete(self) -> None:
+        super().on_headers_complete()
+        cycle = self.cycle
+        if cycle is not None and cycle.scope is self.scope:  # not a WebSocket upgrade
+            _attach(self.scope, self.transport, cycle)
+
+
+class WireH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol with the :class:`Wire` extension."""
+
+    def handle_events(self) -> None:
+        super().handle_events()
+        cycle = self.cycle
+        if cycle is not None and EXTENSION not in cycle.scope.get("extensions", {}):
+            _attach(cycle.scope, self.transport, cycle)
+
+
+def wire_of(scope: Any) -> Wire | None:
+    """The request's :class:`Wire`, or ``None`` under another server."""
+    extensions = scope.get("extensions")
+    if not extensions:
+        return None
+    wire: Wire | None = extensions.get(EXTENSION)
+    return wire
