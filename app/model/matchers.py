@@ -27,6 +27,16 @@ def _scalar_text(value: int | float | bool) -> str:
     return str(value)
 
 
+def _as_text(value: Any) -> Any:
+    if isinstance(value, int | float | bool):
+        return _scalar_text(value)
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_as_text)]
+"""Text to compare with; a number or boolean written in YAML means its text (``10``, ``true``)."""
+
+
 class StringMatcherSpec(Model):
     """Conditions on one text value (a query parameter, a header, a cookie, a path parameter).
 
@@ -34,13 +44,13 @@ class StringMatcherSpec(Model):
     value is missing; every other operator requires the value to be present.
     """
 
-    equals: str | None = None
+    equals: Text | None = None
     """The value equals this text exactly."""
     regex: Regex | None = None
     """The value contains a match of this regular expression (anchor with ^ and $)."""
-    contains: str | None = None
+    contains: Text | None = None
     """The value contains this text."""
-    one_of: list[str] | None = Field(default=None, min_length=1)
+    one_of: list[Text] | None = Field(default=None, min_length=1)
     """The value equals one of these texts."""
     present: bool | None = None
     """true: the value must be present (any value); false: same as absent: true."""
@@ -103,7 +113,8 @@ class JsonCondition(Model):
             and self.present is None
         ):
             raise ValueError(
-                "a JSONPath condition needs one of: equals, gt, gte, lt, lte, regex, one_of, present"
+                "a JSONPath condition needs one of: "
+                "equals, gt, gte, lt, lte, regex, one_of, present"
             )
         return self
 
@@ -126,9 +137,9 @@ class BodyMatcher(Model):
     each selected value must meet."""
     regex: Regex | None = None
     """The body text contains a match of this regular expression."""
-    contains: str | None = None
+    contains: Text | None = None
     """The body text contains this."""
-    one_of: list[str] | None = Field(default=None, min_length=1)
+    one_of: list[Text] | None = Field(default=None, min_length=1)
     """The body text equals one of these."""
     present: bool | None = None
     """true: a non-empty body is required; false: the body must be empty."""
