@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPBearer
 
 from app import __version__
+from app.admin import problems
+from app.admin.auth import AUTHORIZED, BearerAuth
+from app.admin.journal_api import journal_router
+from app.admin.metrics import metrics_router
+from app.admin.reset_api import reset_router
+from app.admin.stubs_api import stubs_router
 from app.serve.state import ServerState
 from app.serve.stubset import describe_route
 
@@ -19,12 +26,23 @@ def create_admin(state: ServerState) -> FastAPI:
         docs_url="/__admin/docs",
         redoc_url=None,
         openapi_url="/__admin/openapi.json",
+        # Documents the bearer scheme (docs "Authorize" button); BearerAuth enforces it.
+        dependencies=[Depends(HTTPBearer(auto_error=False))],
     )
+    problems.install(api)
+    api.add_middleware(BearerAuth, token=state.config.admin_token)
+    api.include_router(journal_router(state))
+    api.include_router(stubs_router(state))
+    api.include_router(reset_router(state))
+    api.include_router(metrics_router(state))
 
     @api.get("/__admin/health", tags=["server"])
-    async def health() -> dict[str, Any]:
-        """Liveness and the state of the stub set: route count and any load errors."""
+    async def health(request: Request) -> dict[str, Any]:
+        """Liveness and the state of the stub set: route count and any load errors.
+        Without the admin token (when one is set) only ``status`` is shown."""
         stubs = state.stubs
+        if not request.scope.get(AUTHORIZED, True):
+            return {"status": "degraded" if state.load_errors else "ok"}
         return {
             "status": "degraded" if state.load_errors else "ok",
             "version": __version__,
@@ -40,7 +58,9 @@ def create_admin(state: ServerState) -> FastAPI:
     @api.get("/__admin/stubs", tags=["stubs"])
     async def list_stubs() -> dict[str, Any]:
         """Every route being served, with the file and line it comes from."""
-        return {"stubs": [describe_route(r) for r in state.stubs.routes]}
+        extra = {s.id: s.describe() for s in state.ephemeral}
+        return {"stubs": [{**describe_route(r), "ephemeral": False, **extra.get(r.id, {})}
+                          for r in state.stubs.routes]}
 
     @api.post("/__admin/reload", tags=["stubs"])
     async def reload() -> JSONResponse:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from app.serve.config import DEFAULT_BODY_LIMIT, ServeConfig
 
+ADMIN_TOKEN_ENV = "STUBFORGE_ADMIN_TOKEN"
+
 _SIZE = re.compile(r"^\s*(\d+)\s*(b|kb|kib|mb|mib|gb|gib)?\s*$", re.IGNORECASE)
 _FACTOR = {None: 1, "b": 1, "kb": 1000, "kib": 1024, "mb": 1000**2, "mib": 1024**2,
            "gb": 1000**3, "gib": 1024**3}
@@ -35,6 +37,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--unmatched-status", type=int, default=404,
                    help="status for requests no stub matches (default 404)")
     p.add_argument("--no-watch", action="store_true", help="do not reload on file changes")
+    p.add_argument("--journal-size", type=int,
+                   default=int(os.environ.get("STUBFORGE_JOURNAL_SIZE", "10000")),
+                   help="requests kept in the journal (default 10000; 0 disables it)")
+    p.add_argument("--no-metrics", action="store_true",
+                   help="do not count requests for /__admin/metrics")
+    p.add_argument("--insecure-admin", action="store_true",
+                   help="allow listening beyond loopback without STUBFORGE_ADMIN_TOKEN "
+                        "(anyone reaching the port controls the mock)")
     p.add_argument("--log-level", default="info",
                    choices=["critical", "error", "warning", "info", "debug"])
 
@@ -47,7 +57,23 @@ def config_from_args(args: argparse.Namespace) -> ServeConfig:
         body_limit=args.body_limit,
         unmatched_status=args.unmatched_status,
         watch=not args.no_watch,
+        journal_size=args.journal_size,
+        metrics=not args.no_metrics,
+        admin_token=os.environ.get(ADMIN_TOKEN_ENV) or None,
     )
+
+
+def admin_exposure_error(config: ServeConfig, insecure: bool) -> str | None:
+    """Why the server must not start: an open admin API beyond loopback."""
+    from app.admin.auth import is_loopback
+
+    if config.admin_token or insecure or is_loopback(config.host):
+        return None
+    return (f"stubforge serve: refusing to listen on {config.host} without an admin token: "
+            "anyone who can reach the port could change the stubs and read the request "
+            f"journal. Set {ADMIN_TOKEN_ENV} (clients then send 'Authorization: Bearer "
+            "<token>' to /__admin), or pass --insecure-admin on a trusted network, or "
+            "listen on 127.0.0.1.")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -58,7 +84,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"stubforge serve: --unmatched-status {args.unmatched_status} is not an HTTP "
               "status", file=sys.stderr)
         return 2
+    if args.journal_size < 0:
+        print(f"stubforge serve: --journal-size {args.journal_size} must be >= 0 (0 disables "
+              "the journal)", file=sys.stderr)
+        return 2
     config = config_from_args(args)
+    refusal = admin_exposure_error(config, args.insecure_admin)
+    if refusal is not None:
+        print(refusal, file=sys.stderr)
+        return 2
     configure_logging(args.log_level)
     state, errors = ServerState.initial(config)
     if state is None:
