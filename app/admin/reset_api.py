@@ -9,16 +9,6 @@ from fastapi import APIRouter, Query
 from app.serve.state import ServerState
 
 
-async def reset_store(state: ServerState, session: str | None) -> int | None:
-    """Clear behaviour state (scenarios, sequences, rate-limit counters) through the
-    state store's ``clear(session)``; ``None`` when this server has no store."""
-    store = getattr(state, "store", None)
-    if store is None:
-        return None
-    cleared: int = await store.clear(session)
-    return cleared
-
-
 def reset_router(state: ServerState) -> APIRouter:
     api = APIRouter(tags=["server"])
 
@@ -35,7 +25,7 @@ def reset_router(state: ServerState) -> APIRouter:
         the metrics): everything, or what belongs to one ``X-Stubforge-Session``."""
         out: dict[str, Any] = {"session": session}
         if behaviour:
-            out["state_keys"] = await reset_store(state, session)
+            out["state_keys"] = await state.reset_behaviour(session)
         if journal:
             out["requests"] = (
                 state.journal.clear() if session is None

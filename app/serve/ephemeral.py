@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from app.match.router import MatchRoute, Router
@@ -99,5 +99,18 @@ def merge(files: StubSet, ephemeral: EphemeralStubs) -> StubSet:
     """The stub set to serve: the file routes plus the ephemeral ones (a new router)."""
     if not len(ephemeral):
         return files
-    routes = [*files.routes, *(s.compiled for s in ephemeral)]
-    return StubSet(Router(routes), files.files, files.loaded_at)
+    stubs = list(ephemeral)
+    scenarios = {k: set(v) for k, v in files.scenarios.items()}
+    for s in stubs:
+        state = s.route.state
+        if state is not None:
+            names = scenarios.setdefault(state.scenario, {"started"})
+            names.update(n for n in (state.requires, state.next) if n)
+    return replace(
+        files,
+        router=Router([*files.routes, *(s.compiled for s in stubs)]),
+        scenarios=scenarios,
+        stateful=files.stateful or any(
+            s.route.state is not None and s.route.state.requires is not None for s in stubs
+        ),
+    )
