@@ -27,6 +27,9 @@ class ResponseSpec(Model):
 
     status: int = Field(default=200, ge=100, le=599)
     """HTTP status code."""
+    template: bool | None = None
+    """Force templating on (true) or off (false); by default strings containing ``{{`` or
+    ``{%`` are templates."""
     headers: dict[str, TemplateText] = Field(default_factory=dict)
     """Response headers (merged over the file's defaults.headers). Values may be templates."""
     json_: JsonValue = Field(default=None, alias="json")
@@ -38,9 +41,6 @@ class ResponseSpec(Model):
     body_file: str | None = None
     """A file whose bytes are the body, relative to the stub file's directory and confined
     to the stubs directory; its content type is guessed from the extension."""
-    template: bool | None = None
-    """Force templating on (true) or off (false); by default strings containing ``{{`` or
-    ``{%`` are templates."""
 
     @model_validator(mode="after")
     def _one_body(self) -> ResponseSpec:
@@ -84,8 +84,9 @@ class ResponseSpec(Model):
 
     @field_validator("json_")
     @classmethod
-    def _json_templates(cls, value: Any) -> Any:
-        check_templates_in(value)
+    def _json_templates(cls, value: Any, info: ValidationInfo) -> Any:
+        if info.data.get("template") is not False:
+            check_templates_in(value)
         return value
 
 

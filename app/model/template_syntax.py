@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from pydantic import AfterValidator
+from pydantic import AfterValidator, ValidationInfo
 
 
 def make_environment() -> ImmutableSandboxedEnvironment:
@@ -39,8 +39,10 @@ def check_template(text: str) -> None:
         ) from None
 
 
-def _checked(text: str) -> str:
-    check_template(text)
+def _checked(text: str, info: ValidationInfo) -> str:
+    # a response with ``template: false`` (validated before its texts) keeps braces literal
+    if info.data.get("template") is not False:
+        check_template(text)
     return text
 
 
