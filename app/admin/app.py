@@ -11,6 +11,7 @@ from fastapi.security import HTTPBearer
 from app import __version__
 from app.admin import problems
 from app.admin.auth import AUTHORIZED, BearerAuth
+from app.admin.behaviour_api import behaviour_router
 from app.admin.journal_api import journal_router
 from app.admin.metrics import metrics_router
 from app.admin.reset_api import reset_router
@@ -35,6 +36,7 @@ def create_admin(state: ServerState) -> FastAPI:
     api.include_router(stubs_router(state))
     api.include_router(reset_router(state))
     api.include_router(metrics_router(state))
+    api.include_router(behaviour_router(state))
 
     @api.get("/__admin/health", tags=["server"])
     async def health(request: Request) -> dict[str, Any]:

@@ -47,6 +47,37 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "(anyone reaching the port controls the mock)")
     p.add_argument("--log-level", default="info",
                    choices=["critical", "error", "warning", "info", "debug"])
+    _add_behaviour_arguments(p)
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number > 0")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"seed {text!r} is not an integer") from None
+
+
+def _add_behaviour_arguments(p: argparse.ArgumentParser) -> None:
+    # argparse applies ``type`` to a string default, so a bad $STUBFORGE_SEED is reported
+    p.add_argument("--seed", type=_seed, default=os.environ.get("STUBFORGE_SEED") or None,
+                   help="make random behaviour (error rates, latency draws) reproducible "
+                        "(default: $STUBFORGE_SEED, else unseeded)")
+    p.add_argument("--profile", default=os.environ.get("STUBFORGE_PROFILE") or None,
+                   help="behaviour profile in force for requests without X-Stubforge-Profile")
+    p.add_argument("--debug-headers", action="store_true",
+                   help="add X-Stubforge-Route/Rule/Fault/Delay headers to responses")
+    p.add_argument("--latency-multiplier", type=_positive, default=1.0,
+                   help="multiply every injected delay (default 1)")
 
 
 def config_from_args(args: argparse.Namespace) -> ServeConfig:
@@ -60,6 +91,10 @@ def config_from_args(args: argparse.Namespace) -> ServeConfig:
         journal_size=args.journal_size,
         metrics=not args.no_metrics,
         admin_token=os.environ.get(ADMIN_TOKEN_ENV) or None,
+        seed=args.seed,
+        profile=args.profile,
+        debug_headers=args.debug_headers,
+        latency_multiplier=args.latency_multiplier,
     )
 
 
@@ -101,6 +136,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"stubforge serve: {len(errors)} error(s) in {config.stubs}; not starting "
               "(fix them, or check with: stubforge check)", file=sys.stderr)
         return 1
+    if config.profile is not None and config.profile not in state.stubs.profiles:
+        known = ", ".join(sorted(state.stubs.profiles)) or "none defined"
+        print(f"stubforge serve: --profile {config.profile!r} is not defined in any stub file "
+              f"(profiles: {known})", file=sys.stderr)
+        return 2
     import uvicorn
 
     server = uvicorn.Server(uvicorn_config(build_app(state), config.host, config.port,
