@@ -1,0 +1,125 @@
+"""A small deterministic YAML writer that keeps comments.
+
+Mappings keep their insertion order; short mappings and lists of scalars are written
+in flow style (``{method: GET, path: /v1/x}``); strings are plain when YAML reads them
+back unchanged, else JSON-quoted (valid YAML). :class:`Commented` attaches comment lines
+above a value (a list item or a mapping entry).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+_PLAIN = re.compile(r"^[A-Za-z_/][A-Za-z0-9 _./@+-]*$")
+_FLOW_WIDTH = 88
+
+
+@dataclass
+class Commented:
+    """``value`` written with ``comments`` (without ``#``) on the lines above it."""
+
+    value: Any
+    comments: list[str] = field(default_factory=list)
+
+
+def scalar(value: Any) -> str:
+    """One scalar as YAML text."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return json.dumps(str(value))
+        return json.dumps(value)
+    text = str(value)
+    if (
+        _PLAIN.match(text)
+        and not text.endswith(" ")
+        and " #" not in text
+        and yaml.safe_load(text) == text
+    ):
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _is_scalar(value: Any) -> bool:
+    return not isinstance(value, dict | list | Commented)
+
+
+def _flow(value: Any) -> str | None:
+    """Flow-style text of a small value, or None when it should be written in blocks."""
+    if _is_scalar(value):
+        return scalar(value)
+    if isinstance(value, Commented):
+        return None
+    if isinstance(value, list):
+        items = [_flow(v) for v in value]
+        if any(p is None for p in items):
+            return None
+        return "[" + ", ".join(p for p in items if p is not None) + "]"
+    parts: list[str] = []
+    for k, v in value.items():
+        inner = _flow(v)
+        if inner is None:
+            return None
+        parts.append(f"{scalar(k)}: {inner}")
+    return "{" + ", ".join(parts) + "}"
+
+
+def dump(document: dict[str, Any], header: list[str] | None = None) -> str:
+    """The YAML text of ``document`` with ``header`` comment lines on top."""
+    lines = [f"# {h}" if h else "#" for h in header or []]
+    _mapping(document, 0, lines)
+    return "\n".join(lines) + "\n"
+
+
+def _comments(comments: list[str], indent: int, lines: list[str]) -> None:
+    pad = " " * indent
+    lines.extend(f"{pad}# {c}" if c else f"{pad}#" for c in comments)
+
+
+def _mapping(value: dict[str, Any], indent: int, lines: list[str], first: str = "") -> None:
+    pad = " " * indent
+    for i, (k, v) in enumerate(value.items()):
+        lead = first if i == 0 and first else pad
+        if isinstance(v, Commented):
+            _comments(v.comments, indent, lines)
+            v = v.value
+        _entry(f"{lead}{scalar(k)}:", v, indent, lines)
+
+
+def _entry(prefix: str, value: Any, indent: int, lines: list[str]) -> None:
+    flow = _flow(value)
+    if flow is not None and (len(prefix) + 1 + len(flow) <= _FLOW_WIDTH or _is_scalar(value)):
+        lines.append(f"{prefix} {flow}")
+    elif isinstance(value, dict):
+        lines.append(prefix)
+        _mapping(value, indent + 2, lines)
+    else:
+        lines.append(prefix)
+        _sequence(value, indent + 2, lines)
+
+
+def _sequence(value: list[Any], indent: int, lines: list[str]) -> None:
+    pad = " " * indent
+    for item in value:
+        if isinstance(item, Commented):
+            _comments(item.comments, indent, lines)
+            item = item.value
+        flow = _flow(item)
+        if flow is not None and (len(pad) + 2 + len(flow) <= _FLOW_WIDTH or _is_scalar(item)):
+            lines.append(f"{pad}- {flow}")
+        elif isinstance(item, dict) and item:
+            _mapping(item, indent + 2, lines, first=f"{pad}- ")
+        else:
+            lines.append(f"{pad}-")
+            _sequence(item, indent + 2, lines)
