@@ -76,7 +76,7 @@ def _encode_headers(headers: Mapping[str, str]) -> Headers:
 class ResponseBuilder:
     """Builds the :class:`Prepared` response of one variant."""
 
-    __slots__ = ("_body", "_headers", "_json", "_static", "_status")
+    __slots__ = ("_body", "_bytes", "_headers", "_json", "_static", "_status")
 
     def __init__(
         self, spec: ResponseSpec, default_headers: Mapping[str, str], context: Mapping[str, Path]
@@ -110,6 +110,7 @@ class ResponseBuilder:
         if kind is not None and "content-type" not in headers:
             headers["content-type"] = kind
         self._status = spec.status
+        self._bytes = body  # the static body (also when only the headers are templated)
         templated_headers = templated and any(is_template(v) for v in headers.values())
         self._headers: list[tuple[bytes, Renderer]] | Headers
         if templated_headers:
@@ -133,7 +134,7 @@ class ResponseBuilder:
         elif self._body is not None:
             body = str(self._body(ctx)).encode()
         else:
-            body = b""
+            body = self._bytes
         headers: Headers = []
         for name, value in self._headers:
             if callable(value):
