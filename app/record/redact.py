@@ -93,6 +93,10 @@ class Redactor:
         self._learned_rule: dict[str, str] = {}
         self._learned_re: re.Pattern[str] | None = None
         self._learned_dirty = False
+        # One pass over the text tells whether any hinted rule can match at all.
+        hints = {h for r in rules.patterns for h in r.hints}
+        self._trigger = re.compile("|".join(re.escape(h) for h in sorted(hints))) if hints else None
+        self._unhinted = tuple(r for r in rules.patterns if not r.hints)
 
     # --- placeholders and memory ---------------------------------------------
 
@@ -129,7 +133,8 @@ class Redactor:
         if not text:
             return text
         lowered = text.lower()
-        for rule in self.rules.patterns:
+        hinted = self._trigger is None or self._trigger.search(lowered) is not None
+        for rule in self.rules.patterns if hinted else self._unhinted:
             if not rule.worth_running(lowered):
                 continue
 

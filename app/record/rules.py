@@ -135,7 +135,7 @@ DEFAULT_PATTERNS: tuple[PatternRule, ...] = (
         r"https://hooks\.slack\.com/services/[A-Za-z0-9/_-]{20,}",
         hints=("hooks.slack.com",),
     ),
-    _p("twilio-key", r"\b(?:SK|AC)[0-9a-fA-F]{32}\b", hints=("sk", "ac")),
+    _p("twilio-key", r"\b(?:SK|AC)[0-9a-fA-F]{32}\b"),
     _p("sendgrid-key", r"\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}", hints=("sg.",)),
     _p("mailgun-key", r"\bkey-[0-9a-zA-Z]{32}\b", hints=("key-",)),
     _p("npm-token", r"\bnpm_[A-Za-z0-9]{36}\b", hints=("npm_",)),
