@@ -35,16 +35,18 @@ routes:
 """
 
 
-def test_every_nth_request_fails(write_stub: WriteStubs, serve: Serve,
-                                 client: httpx.Client) -> None:
+def test_every_nth_request_fails(
+    write_stub: WriteStubs, serve: Serve, client: httpx.Client
+) -> None:
     write_stub("shipping.yaml", FLAKY)
     url = serve().url
     codes = [client.get(url + "/quote").status_code for _ in range(7)]
     assert codes == [200, 200, 500, 200, 200, 500, 200]
 
 
-def test_time_window_outage_then_recovery(write_stub: WriteStubs, serve: Serve,
-                                          client: httpx.Client) -> None:
+def test_time_window_outage_then_recovery(
+    write_stub: WriteStubs, serve: Serve, client: httpx.Client
+) -> None:
     write_stub("shipping.yaml", FLAKY)
     url = serve().url
     assert client.get(url + "/label").status_code == 502
@@ -55,7 +57,9 @@ def test_time_window_outage_then_recovery(write_stub: WriteStubs, serve: Serve,
 def test_profile_window_starts_when_the_profile_is_switched_on(
     write_stub: WriteStubs, serve: Serve, client: httpx.Client
 ) -> None:
-    write_stub("api.yaml", """
+    write_stub(
+        "api.yaml",
+        """
         version: 1
         routes:
           - {request: {path: /x}, response: {status: 200}}
@@ -64,7 +68,8 @@ def test_profile_window_starts_when_the_profile_is_switched_on(
             errors:
               - window: {start: 300ms, duration: 10s, origin: profile}
                 response: {status: 503}
-    """)
+    """,
+    )
     url = serve().url
     time.sleep(0.35)  # longer than the window start, but the profile is not on yet
     client.put(url + "/__admin/profile", json={"profile": "brownout"})
@@ -75,8 +80,10 @@ def test_profile_window_starts_when_the_profile_is_switched_on(
 
 def _outcomes(url: str, session: str, n: int = 40) -> list[int]:
     with httpx.Client(timeout=5) as c:
-        return [c.get(url + "/track", headers={"x-stubforge-session": session}).status_code
-                for _ in range(n)]
+        return [
+            c.get(url + "/track", headers={"x-stubforge-session": session}).status_code
+            for _ in range(n)
+        ]
 
 
 def test_same_seed_same_decisions_per_session(write_stub: WriteStubs, serve: Serve) -> None:
@@ -90,8 +97,9 @@ def test_same_seed_same_decisions_per_session(write_stub: WriteStubs, serve: Ser
     assert _outcomes(other, "s1") != run_a
 
 
-def test_debug_headers_are_off_by_default(write_stub: WriteStubs, serve: Serve,
-                                          client: httpx.Client) -> None:
+def test_debug_headers_are_off_by_default(
+    write_stub: WriteStubs, serve: Serve, client: httpx.Client
+) -> None:
     write_stub("shipping.yaml", FLAKY)
     r = client.get(serve().url + "/quote")
     assert not [h for h in r.headers if h.startswith("x-stubforge")]
@@ -101,7 +109,9 @@ def test_debug_headers_are_off_by_default(write_stub: WriteStubs, serve: Serve,
 def test_dribbled_body_arrives_in_pieces_over_the_duration(
     write_stub: WriteStubs, serve: Serve
 ) -> None:
-    write_stub("api.yaml", """
+    write_stub(
+        "api.yaml",
+        """
         version: 1
         routes:
           - request: {path: /slow}
@@ -110,7 +120,8 @@ def test_dribbled_body_arrives_in_pieces_over_the_duration(
           - request: {path: /rate}
             response: {body: "0123456789"}
             dribble: {bytes_per_second: 20}
-    """)
+    """,
+    )
     url = serve().url
     with httpx.Client(timeout=5) as c, c.stream("GET", url + "/slow") as r:
         started = time.monotonic()
@@ -123,13 +134,17 @@ def test_dribbled_body_arrives_in_pieces_over_the_duration(
     assert 0.4 <= time.monotonic() - started <= 1.5  # 10 bytes at 20 B/s
 
 
-def test_latency_multiplier_scales_every_delay(write_stub: WriteStubs, serve: Serve,
-                                               client: httpx.Client) -> None:
-    write_stub("api.yaml", """
+def test_latency_multiplier_scales_every_delay(
+    write_stub: WriteStubs, serve: Serve, client: httpx.Client
+) -> None:
+    write_stub(
+        "api.yaml",
+        """
         version: 1
         routes:
           - {request: {path: /d}, response: {status: 204}, latency: 100ms}
-    """)
+    """,
+    )
     url = serve(latency_multiplier=0.5, debug_headers=True).url
     r = client.get(url + "/d")
     assert r.headers["x-stubforge-delay"] == "50.0ms"

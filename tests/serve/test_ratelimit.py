@@ -27,13 +27,16 @@ async def _burst(url: str, n: int, headers: dict[str, str] | None = None) -> Cou
 def test_exactly_limit_of_1000_concurrent_requests_pass(
     write_stub: WriteStubs, serve: Serve, algorithm: str
 ) -> None:
-    write_stub("api.yaml", f"""
+    write_stub(
+        "api.yaml",
+        f"""
         version: 1
         routes:
           - request: {{path: /limited}}
             response: {{json: {{ok: true}}}}
             rate_limit: {{algorithm: {algorithm}, limit: 100, per: 1h}}
-    """)
+    """,
+    )
     server = serve()
     counts = asyncio.run(_burst(server.url + "/limited", 1000))
     assert counts == {200: 100, 429: 900}
@@ -42,7 +45,9 @@ def test_exactly_limit_of_1000_concurrent_requests_pass(
 def test_headers_on_every_response_and_retry_after_on_429(
     write_stub: WriteStubs, serve: Serve, client: httpx.Client
 ) -> None:
-    write_stub("api.yaml", """
+    write_stub(
+        "api.yaml",
+        """
         version: 1
         routes:
           - request: {path: /v1/things}
@@ -53,7 +58,8 @@ def test_headers_on_every_response_and_retry_after_on_429(
               headers: both
               status: 429
               body: {error: {type: rate_limit_error, message: slow down}}
-    """)
+    """,
+    )
     server = serve()
     first = client.get(server.url + "/v1/things")
     second = client.get(server.url + "/v1/things")
@@ -74,13 +80,16 @@ def test_headers_on_every_response_and_retry_after_on_429(
 def test_key_by_header_gives_each_api_key_its_own_counter(
     write_stub: WriteStubs, serve: Serve, client: httpx.Client
 ) -> None:
-    write_stub("api.yaml", """
+    write_stub(
+        "api.yaml",
+        """
         version: 1
         routes:
           - request: {path: /k}
             response: {status: 204}
             rate_limit: {limit: 1, per: 1h, key: "header:authorization"}
-    """)
+    """,
+    )
     url = serve().url + "/k"
     alice, bob = {"authorization": "Bearer alice"}, {"authorization": "Bearer bob"}
     assert client.get(url, headers=alice).status_code == 204
@@ -91,28 +100,34 @@ def test_key_by_header_gives_each_api_key_its_own_counter(
 def test_file_scope_shares_one_counter_across_routes(
     write_stub: WriteStubs, serve: Serve, client: httpx.Client
 ) -> None:
-    write_stub("api.yaml", """
+    write_stub(
+        "api.yaml",
+        """
         version: 1
         defaults:
           rate_limit: {limit: 2, per: 1h, scope: file, key: "query:api_key"}
         routes:
           - {request: {path: /a}, response: {status: 200}}
           - {request: {path: /b}, response: {status: 200}}
-    """)
+    """,
+    )
     url = serve().url
-    codes = [client.get(url + p, params={"api_key": "k1"}).status_code for p in "/a /b /a".split()]
+    codes = [client.get(url + p, params={"api_key": "k1"}).status_code for p in ["/a", "/b", "/a"]]
     assert codes == [200, 200, 429]
     assert client.get(url + "/b", params={"api_key": "k2"}).status_code == 200
 
 
 def test_token_bucket_refills(write_stub: WriteStubs, serve: Serve, client: httpx.Client) -> None:
-    write_stub("api.yaml", """
+    write_stub(
+        "api.yaml",
+        """
         version: 1
         routes:
           - request: {path: /t}
             response: {status: 200}
             rate_limit: {algorithm: token_bucket, limit: 20, per: 1s, burst: 1}
-    """)
+    """,
+    )
     url = serve().url + "/t"
     assert client.get(url).status_code == 200
     assert client.get(url).status_code == 429

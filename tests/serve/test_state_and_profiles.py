@@ -80,13 +80,16 @@ def test_sessions_isolate_scenarios_sequences_and_rate_limits(
     write_stub: WriteStubs, serve: Serve, client: httpx.Client
 ) -> None:
     write_stub("shop.yaml", CHECKOUT)
-    write_stub("limited.yaml", """
+    write_stub(
+        "limited.yaml",
+        """
         version: 1
         routes:
           - request: {path: /limited}
             response: {status: 200}
             rate_limit: {limit: 1, per: 1h}
-    """)
+    """,
+    )
     url = serve().url
     a, b = {"x-stubforge-session": "ci-job-a"}, {"x-stubforge-session": "ci-job-b"}
     assert client.post(url + "/checkout", headers=a).status_code == 201
