@@ -21,6 +21,7 @@ from pydantic import Field, field_validator, model_validator
 from app.model.base import Model
 from app.model.dribble import Dribble
 from app.model.errors import ErrorRule
+from app.model.headers import ResponseHeaders
 from app.model.latency import Latency
 from app.model.matchers import BodyMatcher, StringMatcher
 from app.model.path_syntax import PathTemplate
@@ -28,7 +29,6 @@ from app.model.profile import Profile
 from app.model.ratelimit import RateLimit
 from app.model.response import ResponseSpec, VariantSpec
 from app.model.state import ScenarioStep, SequenceSpec
-from app.model.template_syntax import TemplateText
 
 FORMAT_VERSION = 1
 _METHOD = re.compile(r"^[A-Z][A-Z0-9_-]*$")
@@ -155,7 +155,7 @@ class Route(Model):
 class Defaults(Model):
     """Defaults for every route of the file."""
 
-    headers: dict[str, TemplateText] = Field(default_factory=dict)
+    headers: ResponseHeaders = Field(default_factory=dict)
     """Response headers added to every response (a route's own headers win)."""
     latency: Latency | None = None
     """Delay before responding, for routes that set none."""

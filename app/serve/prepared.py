@@ -15,6 +15,7 @@ from typing import Any
 
 from app.behave.templating import Renderer, compile_json, compile_text, context_for
 from app.match.request import Request
+from app.model.headers import CONTROL
 from app.model.response import ResponseSpec, resolve_body_file
 from app.model.template_syntax import contains_template, is_template
 
@@ -138,7 +139,8 @@ class ResponseBuilder:
         headers: Headers = []
         for name, value in self._headers:
             if callable(value):
-                headers.append((name, str(value(ctx)).encode("latin-1", errors="replace")))
+                text = CONTROL.sub(" ", str(value(ctx)))  # no header splitting from input
+                headers.append((name, text.encode("latin-1", errors="replace")))
             else:
                 headers.append((name, value))
         return Prepared(self._status, headers, body)
