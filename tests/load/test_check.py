@@ -162,6 +162,31 @@ BROKEN: list[tuple[str, str, list[str]]] = [
         ],
     ),
     (
+        "header-name-not-a-token",
+        """
+        version: 1
+        defaults:
+          headers: {"x trace": "1"}
+        """,
+        [
+            "{f}:3:24: defaults.headers[\"x trace\"]: invalid header name 'x trace': use letters, "
+            "digits and !#$%&'*+-.^_`|~ only"
+        ],
+    ),
+    (
+        "header-value-line-break",
+        """
+        version: 1
+        routes:
+          - request: {path: /a}
+            response: {headers: {x-a: "one\\r\\nx-b: two"}}
+        """,
+        [
+            "{f}:4:31: routes[0].response.headers.x-a: header value 'one\\r\\nx-b: two' contains "
+            "a line break or control character"
+        ],
+    ),
+    (
         "body-file-missing",
         """
         version: 1
