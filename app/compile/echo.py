@@ -61,6 +61,8 @@ class Echo:
 def _literal(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str) and "'" not in value and "\\" not in value:
+        return f"'{value}'"
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -83,7 +85,7 @@ def _ref(root: str, name: str) -> str:
 @dataclass
 class _Sources:
     path: dict[str, tuple[str, str]]  # value -> (param name, param type)
-    query: dict[str, str]  # value -> name
+    query: dict[str, list[str]]  # value -> names
     body: dict[str, tuple[str, Any]]  # text value -> (field, raw value)
     headers: dict[str, str]  # value -> header name
 
@@ -101,6 +103,13 @@ _ECHO_HEADERS_SKIP = frozenset(
 )
 
 
+def _names_by_value(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for k, v in pairs:
+        out.setdefault(v, []).append(k)
+    return out
+
+
 def _sources(ex: Exchange, param_types: dict[str, str]) -> _Sources:
     body: dict[str, tuple[str, Any]] = {}
     if isinstance(ex.json, dict):
@@ -109,7 +118,7 @@ def _sources(ex: Exchange, param_types: dict[str, str]) -> _Sources:
                 body.setdefault(str(v) if not isinstance(v, bool) else _literal(v), (str(k), v))
     return _Sources(
         path={v: (k, param_types.get(k, "str")) for k, v in ex.params.items()},
-        query={v: k for k, v in ex.query},
+        query=_names_by_value(ex.query),
         body=body,
         headers={
             v: k for k, v in ex.headers.items() if len(v) >= 8 and k not in _ECHO_HEADERS_SKIP
@@ -156,7 +165,8 @@ def _leaf(
         and type(field[1]) is type(value)
     ):
         return Echo(f"{_ref('json', field[0])} | default(%FALLBACK%)", value)
-    qname = src.query.get(text)
+    names = src.query.get(text, [])
+    qname = key if key in names else (names[0] if names else None)
     if qname is not None and (key == qname or (not is_num and len(text) >= 3)):
         cast = " | int" if isinstance(value, int) else " | float" if is_num else ""
         return Echo(f"{_ref('query', qname)} | default(%FALLBACK%){cast}", value)
@@ -178,7 +188,7 @@ def _generated(value: str | int | float, key: str | None, depth: int, ex: Exchan
     if ex.started and len(value) >= 19 and value[:4].isdigit():
         fmt = _now_format(value, ex.started)
         if fmt is not None:
-            return Echo("now" if fmt == "" else f"now({json.dumps(fmt)})", value)
+            return Echo("now" if fmt == "" else f"now('{fmt}')", value)
     if key is None:
         return value
     trace = bool(_TRACE_KEY.match(key))

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-_PLAIN = re.compile(r"^[A-Za-z_/][A-Za-z0-9 _./@+-]*$")
+_PLAIN = re.compile(r"^[A-Za-z0-9_/.][A-Za-z0-9 _./@+-]*$")
 _FLOW_WIDTH = 88
 
 
