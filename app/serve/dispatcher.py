@@ -15,6 +15,7 @@ from app.serve.state import ServerState
 
 log = logging.getLogger("stubforge")
 ADMIN_PREFIX = "/__admin"
+_ADMIN_DIR = ADMIN_PREFIX + "/"  # "/__adminx" is a stubbed path, not the admin API
 
 
 class Dispatcher:
@@ -28,7 +29,8 @@ class Dispatcher:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
         if kind == "http":
-            if scope["path"].startswith(ADMIN_PREFIX):
+            path = scope["path"]
+            if path.startswith(_ADMIN_DIR) or path == ADMIN_PREFIX:
                 await self.admin(scope, receive, send)
             else:
                 await self.replay(scope, receive, send)
