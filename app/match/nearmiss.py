@@ -2,7 +2,8 @@
 
 The distance of a route to a request is the sum of its failed fields: the path (by
 segment edit distance, 0 when the template matches), the method (1) and each condition
-(1). Routes with the smallest distance are reported, best first.
+(1). Routes whose path template matches come first (the user most likely meant one of
+them, however many conditions failed), then by smallest distance, then definition order.
 """
 
 from __future__ import annotations
@@ -68,5 +69,5 @@ def near_misses(req: Request, routes: Iterable[MatchRoute], limit: int = 3) -> l
                 diffs.append(Difference(check.field, check.expected(), check.actual(req, params)))
         if diffs:
             scored.append(NearMiss(route, distance, diffs))
-    scored.sort(key=lambda m: (m.distance, m.route.order))
+    scored.sort(key=lambda m: (m.differences[0].field == "path", m.distance, m.route.order))
     return scored[:limit]
