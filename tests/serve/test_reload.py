@@ -1,0 +1,109 @@
+"""Hot reload over a real server: good edits are served within a second, broken edits keep
+the last good stub set serving and are reported by /__admin/health and /__admin/reload."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import WriteStubs
+from tests.server import RunningServer
+
+GOOD = """
+version: 1
+routes:
+  - id: greeting
+    request: {method: GET, path: /hello}
+    response: {body: "{word}"}
+"""
+
+BROKEN = """
+version: 1
+routes:
+  - id: greeting
+    request: {method: GET, path: /hello}
+    response: {status: nine}
+"""
+
+
+def wait_for(check: Callable[[], bool], timeout: float = 3.0) -> float:
+    """Seconds until ``check()`` holds; fail after ``timeout``."""
+    start = time.monotonic()
+    while not check():
+        if time.monotonic() - start > timeout:
+            raise AssertionError(f"not true after {timeout}s")
+        time.sleep(0.02)
+    return time.monotonic() - start
+
+
+@pytest.mark.timeout(30)
+def test_good_edit_is_served_within_a_second(
+    write_stub: WriteStubs, serve: Callable[..., RunningServer], client: httpx.Client
+) -> None:
+    write_stub("api.yaml", GOOD.replace("{word}", "hello"))
+    srv = serve(watch=True)
+    assert client.get(f"{srv.url}/hello").text == "hello"
+    time.sleep(0.2)  # let the watcher start
+    write_stub("api.yaml", GOOD.replace("{word}", "bonjour"))
+    took = wait_for(lambda: client.get(f"{srv.url}/hello").text == "bonjour")
+    assert took < 1.0
+    write_stub("more.yaml", "version: 1\nroutes:\n  - request: {path: /new}\n")
+    wait_for(lambda: client.get(f"{srv.url}/new").status_code == 200)
+
+
+@pytest.mark.timeout(30)
+def test_broken_edit_keeps_serving_and_health_reports_it(
+    write_stub: WriteStubs,
+    serve: Callable[..., RunningServer],
+    client: httpx.Client,
+    stub_dir: Path,
+) -> None:
+    write_stub("api.yaml", GOOD.replace("{word}", "hello"))
+    srv = serve(watch=True)
+    assert client.get(f"{srv.url}/__admin/health").json()["status"] == "ok"
+    time.sleep(0.2)
+    write_stub("api.yaml", BROKEN)
+
+    def degraded() -> bool:
+        return bool(client.get(f"{srv.url}/__admin/health").json()["status"] == "degraded")
+
+    wait_for(degraded)
+    health = client.get(f"{srv.url}/__admin/health").json()
+    shown = str(stub_dir / "api.yaml")
+    assert health["load_errors"] == [
+        f"{shown}:5:24: routes[0].response.status: Input should be a valid integer, unable to "
+        "parse string as an integer (got 'nine')"
+    ]
+    assert health["stubs"] == 1
+    assert client.get(f"{srv.url}/hello").text == "hello"  # the last good set still serves
+
+    write_stub("api.yaml", GOOD.replace("{word}", "fixed"))
+    wait_for(lambda: client.get(f"{srv.url}/hello").text == "fixed")
+    assert client.get(f"{srv.url}/__admin/health").json()["status"] == "ok"
+
+
+def test_admin_reload_reports_errors_then_succeeds(
+    write_stub: WriteStubs, serve: Callable[..., RunningServer], client: httpx.Client
+) -> None:
+    write_stub("api.yaml", GOOD.replace("{word}", "hello"))
+    srv = serve()  # no watcher: only the admin API reloads
+    write_stub("api.yaml", BROKEN)
+    r = client.post(f"{srv.url}/__admin/reload")
+    assert r.status_code == 422
+    body = r.json()
+    assert body["ok"] is False
+    assert len(body["errors"]) == 1 and ":5:24: routes[0].response.status:" in body["errors"][0]
+    assert body["error_details"][0]["line"] == 5
+    assert client.get(f"{srv.url}/hello").text == "hello"
+    assert client.get(f"{srv.url}/__admin/health").json()["status"] == "degraded"
+
+    write_stub("api.yaml", GOOD.replace("{word}", "again"))
+    r = client.post(f"{srv.url}/__admin/reload")
+    assert (r.status_code, r.json()["ok"], r.json()["errors"]) == (200, True, [])
+    assert client.get(f"{srv.url}/hello").text == "again"
+    health = client.get(f"{srv.url}/__admin/health").json()
+    assert (health["status"], health["load_errors"]) == ("ok", [])
