@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 
 from app.behave.dribble import pieces
 from app.behave.faults import FaultPlan
@@ -24,7 +25,11 @@ log = logging.getLogger("stubforge")
 
 async def respond(plan: Plan, scope: Scope, receive: Receive, send: Send) -> None:
     if plan.delay > 0:
-        await asyncio.sleep(plan.delay)
+        # the delay counts from the request's arrival, so matching and reading the body
+        # are part of it rather than added to it
+        left = plan.delay - (time.time() - plan.outcome.started)
+        if left > 0:
+            await asyncio.sleep(left)
     if plan.fault is not None:
         wire = wire_of(scope)
         if wire is None:  # another ASGI server: no socket access, say so instead
