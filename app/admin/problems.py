@@ -9,6 +9,7 @@ payloads (422) and anything unexpected (500, logged).
 from __future__ import annotations
 
 import logging
+import re
 from http import HTTPStatus
 from typing import Any
 
@@ -61,8 +62,13 @@ def problem(
     return JSONResponse(body, status_code=status, headers=headers, media_type=MEDIA_TYPE)
 
 
+_TAG = re.compile(r"^(str|int|float|bool|none|[a-z-]+\[.*\]|list\[.*\]|dict\[.*\])$")
+"""Union member tags pydantic puts in ``loc`` (``str``, ``list[str]``): not user fields."""
+
+
 def _field(loc: tuple[Any, ...]) -> str:
     parts = list(loc[1:]) if loc and loc[0] in ("body", "query", "path", "header") else list(loc)
+    parts = [p for p in parts if not (isinstance(p, str) and _TAG.match(p))]
     out = ""
     for p in parts:
         out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
@@ -71,13 +77,18 @@ def _field(loc: tuple[Any, ...]) -> str:
 
 
 def validation_errors(errors: Any) -> list[dict[str, Any]]:
-    out = []
+    out: list[dict[str, Any]] = []
+    seen: dict[str, dict[str, Any]] = {}
     for err in errors:
         msg = str(err.get("msg", "invalid"))
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, "):]
-        out.append({"field": _field(tuple(err.get("loc", ()))), "message": msg,
-                    "type": err.get("type")})
+        field = _field(tuple(err.get("loc", ())))
+        if field in seen:  # one entry per field: union members each add an error
+            seen[field]["message"] += f"; or: {msg}"
+            continue
+        seen[field] = {"field": field, "message": msg, "type": err.get("type")}
+        out.append(seen[field])
     return out
 
 

@@ -1,0 +1,84 @@
+"""Bearer-token rules of the admin API, and the refusal to expose it without one."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.server import RunningServer
+
+pytestmark = [pytest.mark.usefixtures("payments"), pytest.mark.timeout(30)]
+Serve = Callable[..., RunningServer]
+TOKEN = "s3cret-token"
+
+
+def _serve_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if k != "STUBFORGE_ADMIN_TOKEN"}
+    environ.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", "serve", *args],
+        capture_output=True,
+        text=True,
+        timeout=20,
+        env=environ,
+    )
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.10"])
+def test_refuses_to_listen_beyond_loopback_without_a_token(stub_dir: Path, host: str) -> None:
+    result = _serve_cli("--stubs", str(stub_dir), "--host", host, "--port", "0")
+    assert result.returncode == 2
+    assert f"refusing to listen on {host} without an admin token" in result.stderr
+    assert "STUBFORGE_ADMIN_TOKEN" in result.stderr
+    assert "--insecure-admin" in result.stderr
+
+
+def test_loopback_hosts_need_no_token() -> None:
+    from app.admin.auth import is_loopback
+
+    assert all(is_loopback(h) for h in ("127.0.0.1", "127.3.2.1", "::1", "[::1]", "localhost"))
+    assert not any(is_loopback(h) for h in ("0.0.0.0", "::", "10.0.0.1", "example.com"))
+
+
+def test_wrong_or_missing_token_is_401_and_right_token_works(
+    serve: Serve, client: httpx.Client
+) -> None:
+    srv = serve(admin_token=TOKEN)
+    for headers in ({}, {"authorization": "Bearer nope"}, {"authorization": f"Basic {TOKEN}"}):
+        for method, path in (
+            ("GET", "/__admin/requests"),
+            ("POST", "/__admin/reset"),
+            ("GET", "/__admin/metrics"),
+            ("GET", "/__admin/unknown"),
+        ):
+            r = client.request(method, f"{srv.url}{path}", headers=headers)
+            assert r.status_code == 401, (headers, path)
+            assert r.headers["www-authenticate"].startswith("Bearer")
+            assert r.json()["title"] == "Unauthorized"
+    ok = {"authorization": f"Bearer {TOKEN}"}
+    assert client.get(f"{srv.url}/__admin/requests", headers=ok).status_code == 200
+    assert client.get(f"{srv.url}/__admin/unknown", headers=ok).status_code == 404
+
+
+def test_health_without_token_reveals_only_status(serve: Serve, client: httpx.Client) -> None:
+    srv = serve(admin_token=TOKEN)
+    assert client.get(f"{srv.url}/__admin/health").json() == {"status": "ok"}
+    full = client.get(
+        f"{srv.url}/__admin/health", headers={"authorization": f"Bearer {TOKEN}"}
+    ).json()
+    assert full["stubs"] == 2
+    assert client.get(f"{srv.url}/__admin/openapi.json").status_code == 200
+
+
+def test_replay_path_never_needs_or_reveals_admin_data(serve: Serve, client: httpx.Client) -> None:
+    srv = serve(admin_token=TOKEN)
+    assert client.get(f"{srv.url}/v1/customers/c").status_code == 200
+    r = client.get(f"{srv.url}/__adminx/requests")  # not the admin prefix: a plain miss
+    assert r.status_code == 404
+    assert r.json()["error"] == "no stub matched"
