@@ -196,7 +196,7 @@ async def error_rate(port: int, n: int) -> str:
 
 
 async def main(args: argparse.Namespace, port: int) -> list[str]:
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     only = {int(x) for x in args.only.split(",")}
     rows = []
