@@ -29,5 +29,5 @@ def test_sample_shipping_stubs() -> None:
         assert cancelled.headers["x-ratelimit-limit"] == "100"
         assert "ratelimit-policy" in cancelled.headers
         throttled = {**KEY, "x-stubforge-profile": "throttled", "x-stubforge-session": "t"}
-        codes = [c.post("/v2/pickups", headers=throttled).status_code for _ in range(7)]
+        codes = [c.get("/v2/shipments/s2/events", headers=throttled).status_code for _ in range(10)]
         assert codes.count(429) >= 1
