@@ -19,6 +19,7 @@ class FixedLatency(Model):
     """Always the same delay."""
 
     type: Literal["fixed"] = "fixed"
+    """The distribution (may be omitted: inferred from the other fields)."""
     delay: Duration
     """The delay before the response starts."""
 
@@ -27,6 +28,7 @@ class UniformLatency(Model):
     """A delay drawn uniformly between ``min`` and ``max``."""
 
     type: Literal["uniform"] = "uniform"
+    """The distribution (may be omitted: inferred from the other fields)."""
     min: Duration
     """The shortest delay."""
     max: Duration
@@ -47,6 +49,7 @@ class LognormalLatency(Model):
     """
 
     type: Literal["lognormal"] = "lognormal"
+    """The distribution (may be omitted: inferred from the other fields)."""
     p50: Duration
     """The median delay."""
     p95: Duration | None = None
@@ -75,6 +78,7 @@ class EmpiricalLatency(Model):
     """A delay drawn from observed samples (each equally likely)."""
 
     type: Literal["empirical"] = "empirical"
+    """The distribution (may be omitted: inferred from the other fields)."""
     samples: list[Duration] = Field(min_length=1)
     """The observed delays."""
 
@@ -97,5 +101,13 @@ def _shorthand(value: Any) -> Any:
 Latency = Annotated[
     FixedLatency | UniformLatency | LognormalLatency | EmpiricalLatency,
     Discriminator("type"),
-    BeforeValidator(_shorthand),
+    # the schema accepts what the shorthand accepts: a duration, or an object without type
+    BeforeValidator(
+        _shorthand,
+        json_schema_input_type=Duration
+        | FixedLatency
+        | UniformLatency
+        | LognormalLatency
+        | EmpiricalLatency,
+    ),
 ]

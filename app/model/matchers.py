@@ -33,7 +33,7 @@ def _as_text(value: Any) -> Any:
     return value
 
 
-Text = Annotated[str, BeforeValidator(_as_text)]
+Text = Annotated[str, BeforeValidator(_as_text, json_schema_input_type=str | int | float | bool)]
 """Text to compare with; a number or boolean written in YAML means its text (``10``, ``true``)."""
 
 
@@ -74,7 +74,13 @@ class StringMatcherSpec(Model):
         return self
 
 
-StringMatcher = Annotated[StringMatcherSpec, BeforeValidator(_scalar_to_equals)]
+StringMatcher = Annotated[
+    StringMatcherSpec,
+    BeforeValidator(
+        _scalar_to_equals, json_schema_input_type=StringMatcherSpec | str | int | float | bool
+    ),
+]
+"""A string matcher; a scalar is shorthand for ``equals``."""
 
 
 class JsonCondition(Model):
@@ -119,6 +125,16 @@ class JsonCondition(Model):
         return self
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
+JsonConditionOrValue = Annotated[
+    JsonCondition, BeforeValidator(_same, json_schema_input_type=JsonCondition | JsonValue)
+]
+"""A JSONPath condition; anything but a mapping is shorthand for ``equals``."""
+
+
 class BodyMatcher(Model):
     """Conditions on the request body (all given must hold).
 
@@ -132,7 +148,7 @@ class BodyMatcher(Model):
     json_partial: JsonValue = None
     """The body is JSON containing this: every key given must be there with an equal value
     (recursively); arrays must contain matching elements."""
-    jsonpath: dict[JsonPathExpr, JsonCondition] | None = Field(default=None, min_length=1)
+    jsonpath: dict[JsonPathExpr, JsonConditionOrValue] | None = Field(default=None, min_length=1)
     """JSONPath expressions (``$.amount``, ``$.items[0].sku``, ``$.tags[*]``) and the condition
     each selected value must meet."""
     regex: Regex | None = None
@@ -161,3 +177,9 @@ class BodyMatcher(Model):
                 "contains, one_of, present, absent"
             )
         return self
+
+
+BodyCondition = Annotated[
+    BodyMatcher, BeforeValidator(_same, json_schema_input_type=BodyMatcher | str)
+]
+"""A body matcher; a string is shorthand for ``equals``."""

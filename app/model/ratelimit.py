@@ -59,18 +59,21 @@ class FixedWindow(_RateLimitBase):
     """At most ``limit`` requests in each window of ``per``, windows aligned to the clock."""
 
     algorithm: Literal["fixed_window"] = "fixed_window"
+    """The rate-limit algorithm (default ``fixed_window``)."""
 
 
 class SlidingWindow(_RateLimitBase):
     """At most ``limit`` requests in any ``per`` long period (an exact sliding log)."""
 
     algorithm: Literal["sliding_window"] = "sliding_window"
+    """The rate-limit algorithm (default ``fixed_window``)."""
 
 
 class TokenBucket(_RateLimitBase):
     """A bucket of ``burst`` tokens refilled at ``limit`` per ``per``; a request takes one."""
 
     algorithm: Literal["token_bucket"] = "token_bucket"
+    """The rate-limit algorithm (default ``fixed_window``)."""
     burst: int | None = Field(default=None, gt=0)
     """The bucket size (default ``limit``)."""
 
@@ -88,5 +91,8 @@ def _default_algorithm(value: Any) -> Any:
 RateLimit = Annotated[
     FixedWindow | SlidingWindow | TokenBucket,
     Discriminator("algorithm"),
-    BeforeValidator(_default_algorithm),
+    # plain union in the schema: ``algorithm`` may be omitted (fixed_window)
+    BeforeValidator(
+        _default_algorithm, json_schema_input_type=FixedWindow | SlidingWindow | TokenBucket
+    ),
 ]

@@ -11,7 +11,7 @@ from pydantic import Field, JsonValue, ValidationInfo, field_validator, model_va
 
 from app.model.base import Model
 from app.model.headers import ResponseHeaders
-from app.model.matchers import BodyMatcher, StringMatcher
+from app.model.matchers import BodyCondition, StringMatcher
 from app.model.template_syntax import TemplateText, check_templates_in
 
 _BODY_FIELDS = ("json", "body", "body_base64", "body_file")
@@ -116,7 +116,7 @@ class WhenSpec(Model):
     """Conditions on request headers (names are case-insensitive)."""
     cookies: dict[str, StringMatcher] = Field(default_factory=dict)
     """Conditions on cookies."""
-    body: BodyMatcher | None = None
+    body: BodyCondition | None = None
     """Conditions on the request body."""
 
 

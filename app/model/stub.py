@@ -23,7 +23,7 @@ from app.model.dribble import Dribble
 from app.model.errors import ErrorRule
 from app.model.headers import ResponseHeaders
 from app.model.latency import Latency
-from app.model.matchers import BodyMatcher, StringMatcher
+from app.model.matchers import BodyCondition, StringMatcher
 from app.model.path_syntax import PathTemplate
 from app.model.profile import Profile
 from app.model.ratelimit import RateLimit
@@ -50,7 +50,7 @@ class RequestSpec(Model):
     """Conditions on request headers; names are case-insensitive."""
     cookies: dict[str, StringMatcher] = Field(default_factory=dict)
     """Conditions on cookies."""
-    body: BodyMatcher | None = None
+    body: BodyCondition | None = None
     """Conditions on the request body."""
 
     @field_validator("method", mode="before")
