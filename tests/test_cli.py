@@ -1,0 +1,57 @@
+"""The ``stubforge`` command line: check, schema, serve's refusal to start on broken stubs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_check_the_sample_stubs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(ROOT / "stubs")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("ok: ") and out.count("\n") == 1
+    assert " route(s) in " in out and " file(s) under " in out
+
+
+def test_check_a_missing_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(tmp_path / "nope")]) == 1
+    assert capsys.readouterr().out == f"{tmp_path / 'nope'}:0:0: stubs path does not exist\n"
+
+
+def test_schema_to_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "schema.json"
+    assert main(["schema", "-o", str(target)]) == 0
+    assert json.loads(target.read_text())["title"] == "StubFile"
+    assert capsys.readouterr().out == ""
+
+
+def test_serve_refuses_to_start_on_broken_stubs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.yaml").write_text("version: 1\nroutes:\n  - request: {path: x}\n")
+    assert main(["serve", "--stubs", str(tmp_path), "--port", "0", "--no-watch"]) == 1
+    err = capsys.readouterr().err
+    assert (
+        f"{tmp_path / 'a.yaml'}:3:21: routes[0].request.path: path 'x' must start with '/'" in err
+    )
+    assert "not starting" in err
+
+
+def test_serve_refuses_an_unmatched_status_that_is_not_http(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["serve", "--unmatched-status", "42"]) == 2
+    assert "--unmatched-status 42 is not an HTTP status" in capsys.readouterr().err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.startswith("stubforge ")
