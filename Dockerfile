@@ -8,10 +8,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
+# EXTRAS=record builds the recorder image (mitmproxy); the default is the mock alone.
+ARG EXTRAS=""
+
 WORKDIR /opt/stubforge
 COPY pyproject.toml README.md ./
 COPY app ./app
-RUN pip install . \
+RUN pip install ".${EXTRAS:+[$EXTRAS]}" \
  && useradd --system --uid 10001 --home-dir /nonexistent --shell /usr/sbin/nologin stubforge
 
 # The sample stubs are the default; mount your own over /stubs (read-only is enough:
