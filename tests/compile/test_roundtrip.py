@@ -1,0 +1,111 @@
+"""Round trip on loopback: a real service → the real recorder → compile → serve → the same
+client script against the mock gets the same answers, latency and error rate."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from app.compile.hints import Hints
+from app.compile.latency import quantile
+from app.compile.merge import write_output
+from app.compile.pipeline import compile_directory
+from app.model.recording import read_recordings
+from tests.record.conftest import Recorder
+from tests.server import running_server
+
+from .shopservice import ShopService
+
+VOLATILE = {"id", "created"}
+
+
+def script(client: httpx.Client) -> list[tuple[str, int, Any, float]]:
+    """The client: pages, items (known and unknown ids), creates, a burst of searches."""
+    calls: list[tuple[str, str, dict[str, Any]]] = []
+    for rnd in range(4):
+        calls += [("GET", "/v1/items", {"params": {"page": str(p)}}) for p in (1, 2, 3)]
+        calls += [("GET", f"/v1/items/{i}", {}) for i in range(1, 19)]
+        calls += [
+            ("POST", "/v1/items", {"json": {"name": f"new {rnd}"}}),
+            ("POST", "/v1/items", {"json": {"nick": "x"}}),
+        ]
+    out = []
+    for method, path, kw in calls:
+        start = time.perf_counter()
+        r = client.request(method, path, **kw)
+        out.append((f"{method} {path} {kw}", r.status_code, r.json(), time.perf_counter() - start))
+    for _ in range(12):  # a burst: the service allows 10 per second
+        start = time.perf_counter()
+        r = client.get("/v1/search", params={"q": "lamp"})
+        out.append(("search", r.status_code, r.json(), time.perf_counter() - start))
+    return out
+
+
+def _strip(doc: Any) -> Any:
+    if isinstance(doc, dict):
+        return {k: _strip(v) for k, v in doc.items() if k not in VOLATILE or not isinstance(v, str)}
+    if isinstance(doc, list):
+        return [_strip(v) for v in doc]
+    return doc
+
+
+@pytest.mark.timeout(120)
+def test_record_compile_serve_gives_the_same_answers(tmp_path: Path) -> None:
+    env = dict(
+        os.environ,
+        STUBFORGE_REDACT_KEY="k",
+        HOME=str(tmp_path / "home"),
+        XDG_CONFIG_HOME=str(tmp_path / "cfg"),
+    )
+    service = ShopService()
+    recordings = tmp_path / "recordings"
+    recorder = Recorder(["--upstream", service.url], recordings, env)
+    try:
+        with httpx.Client(base_url=recorder.url, timeout=10) as client:
+            recorded = script(client)
+    finally:
+        recorder.stop()
+        service.close()
+    stubs = tmp_path / "stubs"
+    output = compile_directory(recordings, Hints())
+    write_output(stubs, output)
+    time.sleep(1.1)  # a fresh rate-limit window
+    with running_server(stubs) as server, httpx.Client(base_url=server.url, timeout=10) as c:
+        replayed = script(c)
+        unknown = c.get("/v1/items/987654")
+        costs = []
+        for _ in range(30):
+            start = time.perf_counter()
+            c.get("/not-a-route")
+            costs.append(time.perf_counter() - start)
+        overhead = quantile(sorted(costs), 0.5)
+    same = sum(
+        1
+        for (_, s1, b1, _), (_, s2, b2, _) in zip(recorded, replayed, strict=True)
+        if s1 == s2 and _strip(b1) == _strip(b2)
+    )
+    diffs = [
+        (a[0], a[1], b[1], a[2], b[2])
+        for a, b in zip(recorded, replayed, strict=True)
+        if a[1] != b[1] or _strip(a[2]) != _strip(b[2])
+    ]
+    assert same / len(recorded) >= 0.99, diffs[:5]
+    assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "not_found"
+
+    # The provider's latency is what the recorder saw upstream (timings.wait); the replay is
+    # measured by the client, minus the mock's own overhead (an unmatched request, no delay).
+    waits = sorted(
+        e.timings.wait / 1000 for e in read_recordings(recordings) if e.response.status != 429
+    )
+    replay = sorted(t for _, s, _, t in replayed if s != 429)
+    for q in (0.5, 0.9):
+        rec, rep = quantile(waits, q), quantile(replay, q) - overhead
+        assert abs(rep - rec) <= 0.10 * rec, (q, rec, rep, overhead)
+    err_rec = sum(1 for r in recorded if r[1] >= 400) / len(recorded)
+    err_rep = sum(1 for r in replayed if r[1] >= 400) / len(replayed)
+    assert abs(err_rep - err_rec) <= 0.10 * err_rec
