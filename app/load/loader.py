@@ -105,7 +105,8 @@ def load_file(path: FsPath, root: FsPath) -> tuple[LoadedFile | None, list[LoadE
     except YamlError as exc:
         return None, [LoadError(shown, exc.line, exc.col, format_field_path(exc.path), exc.message)]
     if data is None:
-        return None, [LoadError(shown, 1, 1, "", "empty file: a stub file starts with 'version: 1'")]
+        message = "empty file: a stub file starts with 'version: 1'"
+        return None, [LoadError(shown, 1, 1, "", message)]
     if not isinstance(data, dict):
         return None, [
             LoadError(shown, 1, 1, "", "a stub file is a mapping with 'version' and 'routes'")

@@ -23,7 +23,9 @@ class PathTemplate:
         self.segments: tuple[Segment, ...] = parse_path_template(text)
         self.is_literal = not any(s.is_param for s in self.segments)
         self.literal_segments = sum(1 for s in self.segments if not s.is_param)
-        self.typed_params = sum(1 for s in self.segments if s.is_param and s.type in ("int", "uuid"))
+        self.typed_params = sum(
+            1 for s in self.segments if s.is_param and s.type in ("int", "uuid")
+        )
         self.catch_all = bool(self.segments) and self.segments[-1].type == "path" and (
             self.segments[-1].is_param
         )
