@@ -36,6 +36,8 @@ class PathTemplate:
         params: dict[str, Any] = {}
         for i, seg in enumerate(self.segments):
             if seg.is_param and seg.type == "path":
+                if i >= len(parts):  # as the router: "/files" is not "/files/{rest:path}"
+                    return None
                 rest = "/".join(parts[i:])
                 if not (rest.startswith(seg.prefix)):
                     return None

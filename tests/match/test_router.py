@@ -103,6 +103,10 @@ def test_more_specific_template_wins(tmp_path: Path) -> None:
     assert hit(r, req("GET", "/files/x/y")) == "two-params"
     assert hit(r, req("GET", "/files/x")) == "one-file"
     assert hit(r, req("GET", "/files/x/y/z")) == "catch-all"
+    assert hit(r, req("GET", "/files/")) == "catch-all"
+    assert hit(r, req("GET", "/files")) is None
+    assert r.routes[0].template.match("/files") is None  # near misses agree with the router
+    assert r.routes[0].template.match("/files/") == {"rest": ""}
     assert hit(r, req("GET", "/items/12")) == "int-item"
     assert hit(r, req("GET", "/items/0b7f5a9e-52b4-4f4b-9b0b-6c1f4a7f6d10")) == "uuid-item"
     assert hit(r, req("GET", "/items/abc")) == "any-item"
