@@ -13,7 +13,9 @@ window from the policy's ``w``, else ``Retry-After`` / a seconds-valued reset, e
 second; without headers the limit is the median number of requests answered in the
 one-second windows where the 429s began. The counter key is ``header:authorization`` (or
 the API-key header) when requests carry one, else the client ``ip``. A limit seen on
-several routes of a service goes in the file's defaults with ``scope: file``.
+several routes of a service goes in the file's defaults with ``scope: file``. The
+algorithm is a sliding window ("at most N in any window"), which reproduces a burst the
+same way whatever the clock, where a clock-aligned fixed window would let more through.
 """
 
 from __future__ import annotations
@@ -184,7 +186,11 @@ def rate_limit_spec(t: Throttle, scope: str | None = None) -> dict[str, Any]:
     """The ``rate_limit`` stub data of an inferred throttle."""
     from app.model.duration import format_duration
 
-    spec: dict[str, Any] = {"limit": t.limit, "per": format_duration(t.per)}
+    spec: dict[str, Any] = {
+        "algorithm": "sliding_window",
+        "limit": t.limit,
+        "per": format_duration(t.per),
+    }
     if scope:
         spec["scope"] = scope
     spec["key"] = t.key

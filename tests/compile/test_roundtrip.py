@@ -16,6 +16,7 @@ from app.compile.latency import quantile
 from app.compile.merge import write_output
 from app.compile.pipeline import compile_directory
 from app.model.recording import read_recordings
+from app.serve.config import ServeConfig
 from tests.record.conftest import Recorder
 from tests.server import running_server
 
@@ -27,7 +28,7 @@ VOLATILE = {"id", "created"}
 def script(client: httpx.Client) -> list[tuple[str, int, Any, float]]:
     """The client: pages, items (known and unknown ids), creates, a burst of searches."""
     calls: list[tuple[str, str, dict[str, Any]]] = []
-    for rnd in range(4):
+    for rnd in range(8):
         calls += [("GET", "/v1/items", {"params": {"page": str(p)}}) for p in (1, 2, 3)]
         calls += [("GET", f"/v1/items/{i}", {}) for i in range(1, 19)]
         calls += [
@@ -75,7 +76,11 @@ def test_record_compile_serve_gives_the_same_answers(tmp_path: Path) -> None:
     output = compile_directory(recordings, Hints())
     write_output(stubs, output)
     time.sleep(1.1)  # a fresh rate-limit window
-    with running_server(stubs) as server, httpx.Client(base_url=server.url, timeout=10) as c:
+    config = ServeConfig(watch=False, seed=11)  # reproducible latency draws
+    with (
+        running_server(stubs, config) as server,
+        httpx.Client(base_url=server.url, timeout=10) as c,
+    ):
         replayed = script(c)
         unknown = c.get("/v1/items/987654")
         costs = []
@@ -105,7 +110,8 @@ def test_record_compile_serve_gives_the_same_answers(tmp_path: Path) -> None:
     replay = sorted(t for _, s, _, t in replayed if s != 429)
     for q in (0.5, 0.9):
         rec, rep = quantile(waits, q), quantile(replay, q) - overhead
-        assert abs(rep - rec) <= 0.10 * rec, (q, rec, rep, overhead)
+        # 10 %, plus 1 ms for the event loop's timer granularity on a sleeping response
+        assert abs(rep - rec) <= 0.10 * rec + 0.001, (q, rec, rep, overhead)
     err_rec = sum(1 for r in recorded if r[1] >= 400) / len(recorded)
     err_rep = sum(1 for r in replayed if r[1] >= 400) / len(replayed)
     assert abs(err_rep - err_rec) <= 0.10 * err_rec
