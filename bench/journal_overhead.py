@@ -55,9 +55,20 @@ def wait_up(port: int, timeout: float = 15.0) -> None:
 
 def run_wrk(port: int, args: argparse.Namespace) -> float:
     out = subprocess.run(
-        ["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{args.duration}s",
-         f"http://127.0.0.1:{port}/v1/ping"],
-        capture_output=True, text=True, timeout=args.duration + 30, check=True,
+        [
+            "wrk",
+            "-t",
+            str(args.threads),
+            "-c",
+            str(args.connections),
+            "-d",
+            f"{args.duration}s",
+            f"http://127.0.0.1:{port}/v1/ping",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=args.duration + 30,
+        check=True,
     ).stdout
     m = re.search(r"Requests/sec:\s+([\d.]+)", out)
     if m is None or "Non-2xx" in out or "Socket errors" in out:
@@ -68,9 +79,22 @@ def run_wrk(port: int, args: argparse.Namespace) -> float:
 def measure(stubs: Path, extra: list[str], args: argparse.Namespace) -> float:
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve", "--stubs", str(stubs), "--port", str(port),
-         "--no-watch", "--log-level", "warning", *extra],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "app.cli",
+            "serve",
+            "--stubs",
+            str(stubs),
+            "--port",
+            str(port),
+            "--no-watch",
+            "--log-level",
+            "warning",
+            *extra,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         wait_up(port)
@@ -91,8 +115,9 @@ def observer_cost(n: int = 200_000) -> dict[str, float]:
     from app.serve.outcome import Outcome
 
     headers = [(b"host", b"127.0.0.1:8080"), (b"user-agent", b"wrk"), (b"accept", b"*/*")]
-    outcome = Outcome(Request("GET", "/v1/ping", b"", headers, b""), time.time(), 200, "ping",
-                      {}, duration=0.0004)
+    outcome = Outcome(
+        Request("GET", "/v1/ping", b"", headers, b""), time.time(), 200, "ping", {}, duration=0.0004
+    )
     journal, metrics = Journal(), Metrics()
     return {
         name: min(timeit.repeat(lambda f=fn: f(outcome), number=n, repeat=5)) / n * 1e6
@@ -129,8 +154,10 @@ def main() -> None:
         print(f"| {name} | {med:,.0f} | {rounds} | {(1 - med / base) * 100:+.1f} % |")
     per_request = 1e6 / base
     total = sum(cost.values())
-    print(f"\nobservers: {total:.2f} us of {per_request:.0f} us per request at {base:,.0f} "
-          f"req/s = {total / per_request * 100:.1f} % (CPU-bound estimate)")
+    print(
+        f"\nobservers: {total:.2f} us of {per_request:.0f} us per request at {base:,.0f} "
+        f"req/s = {total / per_request * 100:.1f} % (CPU-bound estimate)"
+    )
 
 
 if __name__ == "__main__":

@@ -20,12 +20,14 @@ from app.serve.asgi import ASGIApp, Receive, Scope, Send
 
 AUTHORIZED = "stubforge.admin_authorized"
 """Scope key: whether the request carried the right token (or none is configured)."""
-OPEN_PATHS = frozenset({
-    "/__admin/health",
-    "/__admin/docs",
-    "/__admin/docs/oauth2-redirect",
-    "/__admin/openapi.json",
-})
+OPEN_PATHS = frozenset(
+    {
+        "/__admin/health",
+        "/__admin/docs",
+        "/__admin/docs/oauth2-redirect",
+        "/__admin/openapi.json",
+    }
+)
 
 
 def token_matches(header: bytes | None, token: bytes) -> bool:
@@ -56,21 +58,25 @@ class BearerAuth:
             await self.app(scope, receive, send)
             return
         detail = "missing bearer token" if header is None else "wrong bearer token"
-        body = json.dumps({
-            "type": "urn:stubforge:problem:unauthorized",
-            "title": "Unauthorized",
-            "status": 401,
-            "detail": f"{detail}: send 'Authorization: Bearer <STUBFORGE_ADMIN_TOKEN>'",
-        }).encode()
-        await send({
-            "type": "http.response.start",
-            "status": 401,
-            "headers": [
-                (b"content-type", b"application/problem+json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"www-authenticate", b'Bearer realm="stubforge admin"'),
-            ],
-        })
+        body = json.dumps(
+            {
+                "type": "urn:stubforge:problem:unauthorized",
+                "title": "Unauthorized",
+                "status": 401,
+                "detail": f"{detail}: send 'Authorization: Bearer <STUBFORGE_ADMIN_TOKEN>'",
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 401,
+                "headers": [
+                    (b"content-type", b"application/problem+json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"www-authenticate", b'Bearer realm="stubforge admin"'),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 

@@ -76,12 +76,17 @@ class Selector:
     def describe(self) -> str:
         """The criteria in words: ``POST /v1/charges where body $.amount == 100``."""
         c = self.criteria
-        head = " ".join(
-            p for p in (
-                "|".join(sorted(self.methods)) if self.methods else "",
-                c.path or "",
-            ) if p
-        ) or "any request"
+        head = (
+            " ".join(
+                p
+                for p in (
+                    "|".join(sorted(self.methods)) if self.methods else "",
+                    c.path or "",
+                )
+                if p
+            )
+            or "any request"
+        )
         parts = []
         if c.route is not None:
             parts.append(f"route {c.route}")

@@ -64,10 +64,18 @@ def journal_router(state: ServerState) -> APIRouter:
     ) -> dict[str, Any]:
         """Journaled requests, newest first, redacted like recordings, filtered by the
         parameters given (all must hold)."""
-        selector = Selector(_criteria(
-            route=route, method=method, path=path, session=session, unmatched=unmatched,
-            status=status, since=since, until=until,
-        ))
+        selector = Selector(
+            _criteria(
+                route=route,
+                method=method,
+                path=path,
+                session=session,
+                unmatched=unmatched,
+                status=status,
+                since=since,
+                until=until,
+            )
+        )
         found = selector.select(state.journal)
         found.reverse()
         red = redactor()
@@ -110,24 +118,35 @@ def journal_router(state: ServerState) -> APIRouter:
         out = []
         for e in found[:limit]:
             d = entry_dict(e, red)
-            out.append({k: d[k] for k in ("id", "time", "session", "request", "response",
-                                          "near_misses")})
+            out.append(
+                {k: d[k] for k in ("id", "time", "session", "request", "response", "near_misses")}
+            )
         return {"unmatched": len(found), "requests": out}
 
     @api.post("/__admin/near-misses", tags=["requests"])
     async def probe_near_misses(probe: ProbeRequest) -> dict[str, Any]:
         """Would this request match? The route it would hit, else the closest stubs."""
-        headers = [(k.lower().encode("latin-1", "replace"), v.encode("latin-1", "replace"))
-                   for k, v in probe.headers.items()]
-        req = Request(probe.method.upper(), probe.path, probe.query.encode("latin-1", "replace"),
-                      headers, probe.body.encode("utf-8"))
+        headers = [
+            (k.lower().encode("latin-1", "replace"), v.encode("latin-1", "replace"))
+            for k, v in probe.headers.items()
+        ]
+        req = Request(
+            probe.method.upper(),
+            probe.path,
+            probe.query.encode("latin-1", "replace"),
+            headers,
+            probe.body.encode("utf-8"),
+        )
         router = state.stubs.router
         result = router.match(req)
         route = getattr(result, "route", None)
         if route is not None:
             return {"matched": True, "route": route.id, "near_misses": []}
         misses = [m.to_dict() for m in near_misses(req, router.routes, state.config.near_misses)]
-        return {"matched": False, "route": None,
-                "near_misses": redact_near_misses(redactor(), misses)}
+        return {
+            "matched": False,
+            "route": None,
+            "near_misses": redact_near_misses(redactor(), misses),
+        }
 
     return api

@@ -38,9 +38,7 @@ def redactor() -> Redactor:
 
 
 def iso_time(t: float) -> str:
-    return datetime.fromtimestamp(t, UTC).isoformat(timespec="milliseconds").replace(
-        "+00:00", "Z"
-    )
+    return datetime.fromtimestamp(t, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> str:
@@ -55,8 +53,9 @@ def _har_request(e: RawEntry) -> dict[str, Any]:
     request: dict[str, Any] = {
         "method": e.method,
         "url": e.path + ("?" + qs if qs else ""),
-        "headers": [{"name": n.decode("latin-1"), "value": v.decode("latin-1")}
-                    for n, v in e.headers],
+        "headers": [
+            {"name": n.decode("latin-1"), "value": v.decode("latin-1")} for n, v in e.headers
+        ],
         "queryString": [{"name": k, "value": v} for k, v in parse_qsl(qs, keep_blank_values=True)],
         "cookies": [],
     }
@@ -76,8 +75,9 @@ def entry_dict(e: RawEntry, red: Redactor) -> dict[str, Any]:
     for h in req["headers"]:
         name, value = h["name"], h["value"]
         prev = headers.get(name)
-        headers[name] = value if prev is None else [*(prev if isinstance(prev, list) else
-                                                      [prev]), value]
+        headers[name] = (
+            value if prev is None else [*(prev if isinstance(prev, list) else [prev]), value]
+        )
     query: dict[str, list[str]] = {}
     for q in req["queryString"]:
         query.setdefault(q["name"], []).append(q["value"])
@@ -144,4 +144,3 @@ def _field_name(field: Any) -> str | None:
     if not isinstance(field, str) or "." not in field:
         return None
     return field.rsplit(".", 1)[1]
-

@@ -48,9 +48,12 @@ class _Writer:
 def render(metrics: Metrics, state: ServerState) -> str:
     """Every metric family, sorted for stable output."""
     w = _Writer()
-    w.family("stubforge_requests_total", "counter",
-             "Requests answered by the replay path, by route ('' when unmatched), method and "
-             "status (0: a fault sent no status).")
+    w.family(
+        "stubforge_requests_total",
+        "counter",
+        "Requests answered by the replay path, by route ('' when unmatched), method and "
+        "status (0: a fault sent no status).",
+    )
     for (route, method, status), n in sorted(metrics.requests.items()):
         w.sample("stubforge_requests_total", n, route=route, method=method, status=status)
     w.family("stubforge_unmatched_requests_total", "counter", "Requests no stub matched.")
@@ -61,15 +64,21 @@ def render(metrics: Metrics, state: ServerState) -> str:
     w.family("stubforge_rate_limited_total", "counter", "429 responses, by route.")
     for route, n in sorted(metrics.rate_limited().items()):
         w.sample("stubforge_rate_limited_total", n, route=route)
-    w.family("stubforge_behaviour_rules_total", "counter",
-             "Responses decided by a behaviour rule (error rule, rate limit...), by route.")
+    w.family(
+        "stubforge_behaviour_rules_total",
+        "counter",
+        "Responses decided by a behaviour rule (error rule, rate limit...), by route.",
+    )
     for (route, rule), n in sorted(metrics.rules.items()):
         w.sample("stubforge_behaviour_rules_total", n, route=route, rule=rule)
     w.family("stubforge_injected_delay_seconds_total", "counter", "Latency injected in total.")
     w.sample("stubforge_injected_delay_seconds_total", metrics.delay_seconds)
     name = "stubforge_request_duration_seconds"
-    w.family(name, "histogram",
-             "Seconds from arrival to the end of the response (injected latency included).")
+    w.family(
+        name,
+        "histogram",
+        "Seconds from arrival to the end of the response (injected latency included).",
+    )
     for route, hist in sorted(metrics.latency.items()):
         running = 0
         for bound, n in zip(LATENCY_BUCKETS, hist.buckets, strict=False):

@@ -82,7 +82,7 @@ def validation_errors(errors: Any) -> list[dict[str, Any]]:
     for err in errors:
         msg = str(err.get("msg", "invalid"))
         if msg.startswith("Value error, "):
-            msg = msg[len("Value error, "):]
+            msg = msg[len("Value error, ") :]
         field = _field(tuple(err.get("loc", ())))
         if field in seen:  # one entry per field: union members each add an error
             seen[field]["message"] += f"; or: {msg}"
@@ -111,8 +111,9 @@ async def _validation(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = list(exc.errors())
     if any(e.get("type") == "json_invalid" for e in errors):
-        return problem(400, "the request body is not valid JSON", validation_errors(errors),
-                       "malformed-json")
+        return problem(
+            400, "the request body is not valid JSON", validation_errors(errors), "malformed-json"
+        )
     return problem(422, "the request does not validate", validation_errors(errors), "invalid")
 
 

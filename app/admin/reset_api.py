@@ -28,7 +28,8 @@ def reset_router(state: ServerState) -> APIRouter:
             out["state_keys"] = await state.reset_behaviour(session)
         if journal:
             out["requests"] = (
-                state.journal.clear() if session is None
+                state.journal.clear()
+                if session is None
                 else state.journal.clear(lambda e: e.session_id != session)
             )
         if stubs:

@@ -44,15 +44,24 @@ def parse_routes(raw: bytes, root: Path) -> list[Route]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise StubInputError([LoadError(SOURCE, 1, 1, "", f"not UTF-8 text: {exc.reason}")]) \
-            from None
+        raise StubInputError(
+            [LoadError(SOURCE, 1, 1, "", f"not UTF-8 text: {exc.reason}")]
+        ) from None
     data, positions = _parse(text)
     single = isinstance(data, dict)
     if not single and not (isinstance(data, list) and data):
-        raise StubInputError([LoadError(
-            SOURCE, 1, 1, "",
-            "expected a route (a mapping with 'request' and 'response') or a list of routes",
-        )])
+        raise StubInputError(
+            [
+                LoadError(
+                    SOURCE,
+                    1,
+                    1,
+                    "",
+                    "expected a route (a mapping with 'request' and 'response')"
+                    " or a list of routes",
+                )
+            ]
+        )
     routes = [data] if single else data
     prefix: tuple[str | int, ...] = ("routes", 0) if single else ("routes",)
     shifted = Positions(
@@ -74,7 +83,7 @@ def _unprefix(err: LoadError) -> LoadError:
     field = err.field
     for head in ("routes[0].", "routes[0]", "routes"):
         if field.startswith(head):
-            field = field[len(head):]
+            field = field[len(head) :]
             break
     return LoadError(err.file, err.line, err.col, field, err.message)
 

@@ -54,25 +54,35 @@ def stubs_router(state: ServerState) -> APIRouter:
             routes = parse_routes(raw, root)
         except StubInputError as exc:
             first = str(exc.errors[0]) if exc.errors else ""
-            raise Problem(422, f"{len(exc.errors)} error(s) in the stub; first: {first}",
-                          error_list(exc.errors), "invalid-stub") from None
+            raise Problem(
+                422,
+                f"{len(exc.errors)} error(s) in the stub; first: {first}",
+                error_list(exc.errors),
+                "invalid-stub",
+            ) from None
         taken = {r.id for r in state.stubs.routes}
         ids: list[str] = []
         for i, route in enumerate(routes):
             stub_id = route.id or f"ephemeral-{uuid.uuid4().hex[:12]}"
             if stub_id in taken or stub_id in ids:
                 field = "id" if len(routes) == 1 else f"[{i}].id"
-                raise Problem(409, f"a stub with id {stub_id!r} exists already; delete it "
-                              "first or choose another id",
-                              [{"field": field, "message": f"duplicate id {stub_id!r}"}],
-                              "duplicate-id")
+                raise Problem(
+                    409,
+                    f"a stub with id {stub_id!r} exists already; delete it "
+                    "first or choose another id",
+                    [{"field": field, "message": f"duplicate id {stub_id!r}"}],
+                    "duplicate-id",
+                )
             ids.append(stub_id)
         try:
-            compiled = [state.ephemeral.compile(i, r, session, root) for i, r in zip(ids, routes,
-                                                                                 strict=True)]
+            compiled = [
+                state.ephemeral.compile(i, r, session, root)
+                for i, r in zip(ids, routes, strict=True)
+            ]
         except ValueError as exc:  # a template or pattern that only fails when compiled
-            raise Problem(422, str(exc), [{"field": "", "message": str(exc)}],
-                          "invalid-stub") from None
+            raise Problem(
+                422, str(exc), [{"field": "", "message": str(exc)}], "invalid-stub"
+            ) from None
         state.ephemeral.add(compiled)
         state.publish_ephemeral()
         return JSONResponse({"stubs": [describe_stub(s) for s in compiled]}, status_code=201)
@@ -82,10 +92,14 @@ def stubs_router(state: ServerState) -> APIRouter:
         """Remove one ephemeral stub (routes from files are removed by editing the files)."""
         if not state.ephemeral.remove(stub_id):
             known = any(r.id == stub_id for r in state.file_stubs.routes)
-            detail = (f"{stub_id!r} comes from a stub file; edit the file to remove it"
-                      if known else f"no ephemeral stub {stub_id!r}")
-            raise Problem(409 if known else 404, detail, kind="not-ephemeral" if known
-                          else "not-found")
+            detail = (
+                f"{stub_id!r} comes from a stub file; edit the file to remove it"
+                if known
+                else f"no ephemeral stub {stub_id!r}"
+            )
+            raise Problem(
+                409 if known else 404, detail, kind="not-ephemeral" if known else "not-found"
+            )
         state.publish_ephemeral()
         return {"deleted": stub_id}
 

@@ -19,8 +19,10 @@ SHOWN = 5
 def _summary(e: RawEntry) -> str:
     qs = e.query_string.decode("latin-1")
     where = e.path + ("?" + qs if qs else "")
-    return f"#{e.id} {e.method} {where} -> {e.status} ({e.route_id or 'unmatched'}) " \
-           f"at {iso_time(e.started)}"
+    return (
+        f"#{e.id} {e.method} {where} -> {e.status} ({e.route_id or 'unmatched'}) "
+        f"at {iso_time(e.started)}"
+    )
 
 
 def verify(expectation: Expectation, entries: Sequence[RawEntry]) -> dict[str, Any]:
@@ -53,8 +55,11 @@ def verify(expectation: Expectation, entries: Sequence[RawEntry]) -> dict[str, A
         scored.sort(key=lambda t: (t[0], t[1]))
         for _, _, e, diffs in scored[:SHOWN]:
             shown = [
-                {"field": f, "expected": want,
-                 "actual": redact_value(red, f.rsplit(".", 1)[-1] if "." in f else None, got)}
+                {
+                    "field": f,
+                    "expected": want,
+                    "actual": redact_value(red, f.rsplit(".", 1)[-1] if "." in f else None, got),
+                }
                 for f, want, got in diffs
             ]
             closest.append({"id": e.id, "request": _summary(e), "differences": shown})

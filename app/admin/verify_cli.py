@@ -41,8 +41,9 @@ def load_expectations(path: Path) -> ExpectationsFile:
         err = LoadError(shown, exc.line, exc.col, format_field_path(exc.path), exc.message)
         raise UsageError(str(err)) from None
     if not isinstance(data, dict):
-        raise UsageError(f"{shown}:1:1: an expectations file is a mapping with 'version: 1' and "
-                         "'expect'")
+        raise UsageError(
+            f"{shown}:1:1: an expectations file is a mapping with 'version: 1' and 'expect'"
+        )
     try:
         return ExpectationsFile.model_validate(data)
     except ValidationError as exc:
@@ -76,14 +77,23 @@ def run_verify(args: argparse.Namespace) -> int:
             for exp in spec.expect:
                 r = client.post("/__admin/requests/verify", json=_payload(exp, session))
                 if r.status_code == 401:
-                    print(f"stubforge verify: {base} refused the admin token (401); pass "
-                          f"--token or set {TOKEN_ENV}", file=sys.stderr)
+                    print(
+                        f"stubforge verify: {base} refused the admin token (401); pass "
+                        f"--token or set {TOKEN_ENV}",
+                        file=sys.stderr,
+                    )
                     return 2
                 if r.status_code != 200:
-                    detail = r.json().get("detail", r.text) if r.headers.get(
-                        "content-type", "").endswith("json") else r.text[:200]
-                    print(f"stubforge verify: {base}/__admin/requests/verify answered "
-                          f"{r.status_code}: {detail}", file=sys.stderr)
+                    detail = (
+                        r.json().get("detail", r.text)
+                        if r.headers.get("content-type", "").endswith("json")
+                        else r.text[:200]
+                    )
+                    print(
+                        f"stubforge verify: {base}/__admin/requests/verify answered "
+                        f"{r.status_code}: {detail}",
+                        file=sys.stderr,
+                    )
                     return 2
                 result = r.json()
                 print(result["report"])
@@ -99,11 +109,14 @@ def run_verify(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("verify", help="check a running mock received what a test expected")
     p.add_argument("expectations", type=Path, metavar="EXPECTATIONS.yaml")
-    p.add_argument("--url", default=os.environ.get("STUBFORGE_URL", "http://127.0.0.1:8080"),
-                   help="base URL of the mock (default http://127.0.0.1:8080 or $STUBFORGE_URL)")
-    p.add_argument("--token", default=None,
-                   help=f"admin bearer token (default: ${TOKEN_ENV})")
-    p.add_argument("--session", default=None,
-                   help="check only requests of this X-Stubforge-Session")
+    p.add_argument(
+        "--url",
+        default=os.environ.get("STUBFORGE_URL", "http://127.0.0.1:8080"),
+        help="base URL of the mock (default http://127.0.0.1:8080 or $STUBFORGE_URL)",
+    )
+    p.add_argument("--token", default=None, help=f"admin bearer token (default: ${TOKEN_ENV})")
+    p.add_argument(
+        "--session", default=None, help="check only requests of this X-Stubforge-Session"
+    )
     p.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default 10)")
     p.set_defaults(handler=run_verify)

@@ -97,11 +97,7 @@ class Expectation(Model):
     def _bounds(self) -> Expectation:
         if self.count is not None and (self.at_least is not None or self.at_most is not None):
             raise ValueError("give either count, or at_least / at_most, not both")
-        if (
-            self.at_least is not None
-            and self.at_most is not None
-            and self.at_least > self.at_most
-        ):
+        if self.at_least is not None and self.at_most is not None and self.at_least > self.at_most:
             raise ValueError(f"at_least ({self.at_least}) is more than at_most ({self.at_most})")
         return self
 

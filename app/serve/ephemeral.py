@@ -71,8 +71,15 @@ class EphemeralStubs:
             )
         order = -next(self._order)  # newer first among otherwise equal routes
         compiled = compile_route(
-            spec, stub_id, "ephemeral", {}, None, {"root": root, "file_dir": root},
-            order, SOURCE, 0,
+            spec,
+            stub_id,
+            "ephemeral",
+            {},
+            None,
+            {"root": root, "file_dir": root},
+            order,
+            SOURCE,
+            0,
         )
         return EphemeralStub(stub_id, route, session, time.time(), compiled)
 
@@ -110,7 +117,6 @@ def merge(files: StubSet, ephemeral: EphemeralStubs) -> StubSet:
         files,
         router=Router([*files.routes, *(s.compiled for s in stubs)]),
         scenarios=scenarios,
-        stateful=files.stateful or any(
-            s.route.state is not None and s.route.state.requires is not None for s in stubs
-        ),
+        stateful=files.stateful
+        or any(s.route.state is not None and s.route.state.requires is not None for s in stubs),
     )

@@ -79,11 +79,29 @@ class Journal:
         size = len(body)
         if size > self.body_limit:
             body = body[: self.body_limit]
-        self._entries.append((
-            next(self._ids), o.started, o.duration, r.method, r.path, r.query_string,
-            r.raw_headers, body, size, r.client, o.status, o.route_id, o.params,
-            o.near_misses, o.session, o.profile, o.delay, o.fault, o.rule,
-        ))
+        self._entries.append(
+            (
+                next(self._ids),
+                o.started,
+                o.duration,
+                r.method,
+                r.path,
+                r.query_string,
+                r.raw_headers,
+                body,
+                size,
+                r.client,
+                o.status,
+                o.route_id,
+                o.params,
+                o.near_misses,
+                o.session,
+                o.profile,
+                o.delay,
+                o.fault,
+                o.rule,
+            )
+        )
         self.recorded += 1
 
     def __len__(self) -> int:

@@ -30,8 +30,9 @@ class AdminClient:
 
     def __init__(self, base_url: str, token: str | None = None, timeout: float = 10.0) -> None:
         headers = {"authorization": f"Bearer {token}"} if token else {}
-        self.http = httpx.Client(base_url=base_url.rstrip("/") + "/__admin", headers=headers,
-                                 timeout=timeout)
+        self.http = httpx.Client(
+            base_url=base_url.rstrip("/") + "/__admin", headers=headers, timeout=timeout
+        )
 
     def close(self) -> None:
         self.http.close()
@@ -52,20 +53,31 @@ class AdminClient:
 
     def requests(self, **filters: Any) -> list[dict[str, Any]]:
         """Journaled requests, newest first: ``requests(route="get-customer", session="s")``."""
-        params = {k: (str(v).lower() if isinstance(v, bool) else v)
-                  for k, v in filters.items() if v is not None}
+        params = {
+            k: (str(v).lower() if isinstance(v, bool) else v)
+            for k, v in filters.items()
+            if v is not None
+        }
         result: list[dict[str, Any]] = self._call("GET", "/requests", params=params)["requests"]
         return result
 
     def count(self, method: str | None = None, path: str | None = None, **criteria: Any) -> int:
         """How many journaled requests meet the criteria (as in expectations files)."""
-        n: int = self._call("POST", "/requests/count",
-                            json=_criteria(method, path, criteria))["count"]
+        n: int = self._call("POST", "/requests/count", json=_criteria(method, path, criteria))[
+            "count"
+        ]
         return n
 
-    def verify(self, method: str | None = None, path: str | None = None, *,
-               count: int | None = None, at_least: int | None = None,
-               at_most: int | None = None, **criteria: Any) -> dict[str, Any]:
+    def verify(
+        self,
+        method: str | None = None,
+        path: str | None = None,
+        *,
+        count: int | None = None,
+        at_least: int | None = None,
+        at_most: int | None = None,
+        **criteria: Any,
+    ) -> dict[str, Any]:
         """The verdict of ``/requests/verify`` (``ok``, ``report``...)."""
         body: dict[str, Any] = {"request": _criteria(method, path, criteria)}
         for key, value in (("count", count), ("at_least", at_least), ("at_most", at_most)):
@@ -74,13 +86,21 @@ class AdminClient:
         result: dict[str, Any] = self._call("POST", "/requests/verify", json=body)
         return result
 
-    def assert_received(self, method: str | None = None, path: str | None = None, *,
-                        count: int | None = None, at_least: int | None = None,
-                        at_most: int | None = None, **criteria: Any) -> None:
+    def assert_received(
+        self,
+        method: str | None = None,
+        path: str | None = None,
+        *,
+        count: int | None = None,
+        at_least: int | None = None,
+        at_most: int | None = None,
+        **criteria: Any,
+    ) -> None:
         """Fail the test with a readable diff unless the journal meets the expectation
         (default: at least one matching request)."""
-        result = self.verify(method, path, count=count, at_least=at_least, at_most=at_most,
-                             **criteria)
+        result = self.verify(
+            method, path, count=count, at_least=at_least, at_most=at_most, **criteria
+        )
         if not result["ok"]:
             raise AssertionError(result["report"])
 
@@ -89,8 +109,9 @@ class AdminClient:
         crit: dict[str, Any] = {"unmatched": True}
         if session is not None:
             crit["session"] = session
-        result: dict[str, Any] = self._call("POST", "/requests/verify",
-                                            json={"request": crit, "count": 0})
+        result: dict[str, Any] = self._call(
+            "POST", "/requests/verify", json={"request": crit, "count": 0}
+        )
         if not result["ok"]:
             unmatched = self.requests(unmatched=True, session=session)
             misses = "\n".join(
@@ -100,13 +121,19 @@ class AdminClient:
             )
             raise AssertionError(result["report"] + ("\n" + misses if misses else ""))
 
-    def add_stub(self, route: dict[str, Any] | list[dict[str, Any]] | str,
-                 session: str | None = None) -> list[str]:
+    def add_stub(
+        self, route: dict[str, Any] | list[dict[str, Any]] | str, session: str | None = None
+    ) -> list[str]:
         """Add ephemeral stubs (a route mapping, a list, or YAML text); return their ids."""
         params = {"session": session} if session else {}
         if isinstance(route, str):
-            result = self._call("POST", "/stubs", content=route.encode(), params=params,
-                                headers={"content-type": "application/yaml"})
+            result = self._call(
+                "POST",
+                "/stubs",
+                content=route.encode(),
+                params=params,
+                headers={"content-type": "application/yaml"},
+            )
         else:
             result = self._call("POST", "/stubs", json=route, params=params)
         return [s["id"] for s in result["stubs"]]
@@ -116,8 +143,9 @@ class AdminClient:
 
     def reset(self, session: str | None = None) -> dict[str, Any]:
         """Clear behaviour state, the journal and ephemeral stubs (of one session)."""
-        result: dict[str, Any] = self._call("POST", "/reset",
-                                            params={"session": session} if session else {})
+        result: dict[str, Any] = self._call(
+            "POST", "/reset", params={"session": session} if session else {}
+        )
         return result
 
     def metrics(self) -> str:

@@ -28,8 +28,11 @@ if TYPE_CHECKING:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addini("stubforge_stubs", "stubs directory of the stubforge_server fixture "
-                  "(relative to the rootdir; default: stubs)", default="stubs")
+    parser.addini(
+        "stubforge_stubs",
+        "stubs directory of the stubforge_server fixture (relative to the rootdir; default: stubs)",
+        default="stubs",
+    )
 
 
 @pytest.fixture

@@ -31,8 +31,14 @@ class StubforgeServer:
     ``unmatched_status``, ``seed``...). File watching is off unless ``watch=True``.
     """
 
-    def __init__(self, stubs: str | Path, *, token: str | None = None,
-                 start_timeout: float = 10.0, **options: Any) -> None:
+    def __init__(
+        self,
+        stubs: str | Path,
+        *,
+        token: str | None = None,
+        start_timeout: float = 10.0,
+        **options: Any,
+    ) -> None:
         self.stubs = Path(stubs)
         self.token = token
         self.options = options
@@ -52,21 +58,35 @@ class StubforgeServer:
         from app.serve.state import ServerState
 
         base = ServeConfig(watch=False)
-        config = replace(base, **{**self.options, "stubs": self.stubs, "host": "127.0.0.1",
-                                  "port": 0, "admin_token": self.token})
+        config = replace(
+            base,
+            **{
+                **self.options,
+                "stubs": self.stubs,
+                "host": "127.0.0.1",
+                "port": 0,
+                "admin_token": self.token,
+            },
+        )
         state, errors = ServerState.initial(config)
         if state is None:
-            raise StubsError(f"{len(errors)} error(s) in {self.stubs}:\n"
-                             + "\n".join(str(e) for e in errors))
+            raise StubsError(
+                f"{len(errors)} error(s) in {self.stubs}:\n" + "\n".join(str(e) for e in errors)
+            )
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        server = uvicorn.Server(uvicorn_config(build_app(state), "127.0.0.1", self.port,
-                                               log_level="warning"))
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
-                                  name=f"stubforge-{self.port}", daemon=True)
+        server = uvicorn.Server(
+            uvicorn_config(build_app(state), "127.0.0.1", self.port, log_level="warning")
+        )
+        thread = threading.Thread(
+            target=server.run,
+            kwargs={"sockets": [sock]},
+            name=f"stubforge-{self.port}",
+            daemon=True,
+        )
         thread.start()
         deadline = time.monotonic() + self.start_timeout
         while not server.started:
@@ -98,6 +118,7 @@ class StubforgeServer:
     def __enter__(self) -> StubforgeServer:
         return self.start()
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
