@@ -82,7 +82,8 @@ def main() -> None:
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"exchanges {args.exchanges}, recordings {size_in / 2**20:.1f} MiB")
         print(f"routes {len(output.report.routes)}, compile {elapsed:.1f} s, peak RSS {rss:.0f} MiB")
-        print(f"output {size_out / 2**10:.0f} KiB in {len(list(out.rglob('*.yaml')))} YAML file(s)")
+        files = len(list(out.rglob("*.yaml")))
+        print(f"output {size_out / 2**10:.0f} KiB in {files} YAML file(s)")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.match.jsonvalue import canonical
+from app.match.jsonvalue import canonical, quick_canonical
 from app.match.path import PathTemplate, segment_value
 from app.match.predicates import BodyCheck, Check
 from app.match.request import NOT_JSON, Request
@@ -115,7 +115,12 @@ class Bucket:
         if self.index is None:
             return self.routes
         doc = req.json
-        hit = self.index.get(canonical(doc), []) if doc is not NOT_JSON else []
+        hit: list[MatchRoute] = []
+        if doc is not NOT_JSON:
+            found = self.index.get(quick_canonical(doc))
+            if found is None:  # maybe a float such as 1.0 standing for 1
+                found = self.index.get(canonical(doc))
+            hit = found or hit
         if not self.unindexed:
             return hit
         if not hit:

@@ -41,7 +41,9 @@ def build_app(state: ServerState) -> Dispatcher:
     return Dispatcher(state, replay, create_admin(state))
 
 
-def uvicorn_config(app: Dispatcher, host: str, port: int, log_level: str = "info") -> uvicorn.Config:
+def uvicorn_config(
+    app: Dispatcher, host: str, port: int, log_level: str = "info"
+) -> uvicorn.Config:
     try:
         import uvloop  # noqa: F401
 

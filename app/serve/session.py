@@ -19,8 +19,16 @@ class BehaviourRequest(Request):
 
     __slots__ = ("profile", "scenarios", "session")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        query_string: bytes = b"",
+        raw_headers: list[tuple[bytes, bytes]] | None = None,
+        body: bytes = b"",
+        client: str | None = None,
+    ) -> None:
+        super().__init__(method, path, query_string, raw_headers, body, client)
         self.session = DEFAULT_SESSION
         self.profile: str | None = None
         self.scenarios: dict[str, Any] = {}
