@@ -81,7 +81,8 @@ def main() -> None:
         size_out = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"exchanges {args.exchanges}, recordings {size_in / 2**20:.1f} MiB")
-        print(f"routes {len(output.report.routes)}, compile {elapsed:.1f} s, peak RSS {rss:.0f} MiB")
+        routes = len(output.report.routes)
+        print(f"routes {routes}, compile {elapsed:.1f} s, peak RSS {rss:.0f} MiB")
         files = len(list(out.rglob("*.yaml")))
         print(f"output {size_out / 2**10:.0f} KiB in {files} YAML file(s)")
 
