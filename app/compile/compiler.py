@@ -21,6 +21,7 @@ from app.compile.behaviour import (
     is_throttled,
     rate_limit_spec,
 )
+from app.compile.dribble import infer_dribble
 from app.compile.exchange import Exchange
 from app.compile.grouping import Operation, RouteGroup, group_exchanges
 from app.compile.hints import Hints
@@ -215,6 +216,10 @@ def _route(
     if fit is not None:
         route["latency"] = fit.spec
         comments.append(fit.comment())
+    slow = infer_dribble([ex for ex in exchanges if not is_throttled(ex) and not is_error(ex)])
+    if slow is not None:
+        route["dribble"] = slow.spec
+        comments.append(slow.comment())
     throttled = [ex for ex in exchanges if is_throttled(ex)]
     if throttled and own_throttle:
         t = infer_throttle(exchanges)
@@ -273,6 +278,7 @@ def _route(
         "responses",
         "sequence",
         "latency",
+        "dribble",
         "rate_limit",
         "errors",
     )

@@ -61,6 +61,8 @@ class Exchange:
     content_type: str
     latency: float
     fault: str | None
+    chunks: list[tuple[float, int]] | None = None
+    """Arrival offsets (ms after the response headers) and sizes of a streamed body."""
     params: dict[str, str] = field(default_factory=dict)
     """Path parameters, once the route's template is known."""
 
@@ -148,4 +150,5 @@ def from_entry(entry: RecordingEntry, index: int) -> Exchange:
         content_type=ctype,
         latency=max(wait, 0.0) / 1000.0,
         fault=fault,
+        chunks=[(float(t), int(n)) for t, n in entry.chunks] if entry.chunks else None,
     )

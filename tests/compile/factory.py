@@ -35,6 +35,7 @@ class Tape:
         text: str | None = None,
         wait_ms: float = 40.0,
         fault: str | None = None,
+        chunks: list[tuple[float, int]] | None = None,
     ) -> dict[str, Any]:
         url = self.base + path + ("?" + urlencode(query) if query else "")
         req_headers = [{"name": "host", "value": urlsplit(self.base).netloc}]
@@ -83,6 +84,8 @@ class Tape:
             "cache": {},
             "timings": {"send": 0, "wait": wait_ms, "receive": 1},
         }
+        if chunks is not None:
+            entry["_chunks"] = [list(c) for c in chunks]
         if fault:
             entry["_fault"] = fault
             entry["_error"] = fault

@@ -1,7 +1,8 @@
 """The recordings behind the golden tests, generated deterministically.
 
-``python -m tests.compile.golden_cases`` rewrites ``golden/<case>/recordings`` and
-``golden/<case>/expected`` (review the diff before committing it).
+``python -m tests.compile.golden_cases [CASE ...]`` rewrites ``golden/<case>/recordings``
+and ``golden/<case>/expected`` of the named cases (default: all); review the diff before
+committing it.
 """
 
 from __future__ import annotations
@@ -178,6 +179,30 @@ def flaky() -> Tape:
     return t
 
 
+def streaming() -> Tape:
+    """Slow bodies: an export streamed in about 8 chunks over about 2 s; a fast JSON route
+    whose body happened to arrive in two chunks 3 ms apart stays plain."""
+    t, rng = Tape("https://api.exports.example"), random.Random(11)
+    for i in range(9):
+        count = rng.choice((7, 8, 8, 9))
+        total = rng.uniform(1800, 2200)
+        offsets = [round(total * k / (count - 1), 1) for k in range(count)]
+        t.add(
+            "GET",
+            f"/v1/exports/{i + 1}/download",
+            text="id,amount\n" + "".join(f"{k},{k * 10}\n" for k in range(20)),
+            response_headers={"content-type": "text/csv"},
+            chunks=[(o, 64) for o in offsets],
+        )
+        t.add(
+            "GET",
+            "/v1/status",
+            json_body={"ok": True},
+            chunks=[(0.0, 10), (3.0, 2)],
+        )
+    return t
+
+
 CASES: dict[str, Callable[[], Tape]] = {
     "rest": rest,
     "rpc": rpc,
@@ -185,6 +210,7 @@ CASES: dict[str, Callable[[], Tape]] = {
     "stateful": stateful,
     "throttled": throttled,
     "flaky": flaky,
+    "streaming": streaming,
 }
 
 
@@ -193,7 +219,9 @@ def main() -> None:
     from app.compile.merge import write_output
     from app.compile.pipeline import compile_directory
 
-    for name, make in CASES.items():
+    chosen = sys.argv[1:] or list(CASES)
+    for name in chosen:
+        make = CASES[name]
         case = GOLDEN / name
         shutil.rmtree(case, ignore_errors=True)
         make().write(case / "recordings")
