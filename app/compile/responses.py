@@ -22,6 +22,7 @@ from typing import Any
 from app.compile.echo import canonical, materialize, templatize
 from app.compile.exchange import NO_JSON, Exchange
 from app.compile.features import Feature, candidate_features
+from app.compile.headers import REQUEST_ID_HEADERS, echo_template, request_id_template
 from app.compile.matchers import Combo, choose_features, combos_of, mergeable, when_spec
 from app.model.template_syntax import contains_template
 
@@ -34,14 +35,7 @@ _DROP_HEADERS = (
     "age",
     "expires",
     "retry-after",
-    "x-request-id",
-    "request-id",
-    "x-amzn-requestid",
-    "x-amz-request-id",
-    "cf-ray",
-    "x-trace-id",
     "traceparent",
-    "x-correlation-id",
     "report-to",
     "nel",
     "content-md5",
@@ -50,9 +44,12 @@ _EXTENSIONS = {"json": ".json", "html": ".html", "xml": ".xml", "csv": ".csv", "
 
 
 def keep_header(name: str) -> bool:
-    """Response headers worth replaying (transport, volatile and rate-limit ones are not)."""
+    """Response headers worth replaying as recorded (transport, volatile, request-id and
+    rate-limit ones are not)."""
     return not (
-        name in _DROP_HEADERS or name.startswith(("x-ratelimit", "ratelimit", "x-rate-limit"))
+        name in _DROP_HEADERS
+        or name in REQUEST_ID_HEADERS
+        or name.startswith(("x-ratelimit", "ratelimit", "x-rate-limit"))
     )
 
 
@@ -87,11 +84,14 @@ class ResponseBuilder:
         param_types: dict[str, str],
         body_file_bytes: int,
         headers: dict[str, str],
+        echoed: dict[tuple[int, str], str] | None = None,
     ) -> None:
         self.route_id = route_id
         self.param_types = param_types
         self.limit = body_file_bytes
         self.kept_headers = headers
+        self.echoed = echoed or {}
+        """(status, header name) → the template every recorded value of it follows."""
         self.body_files: dict[str, bytes] = {}
 
     def classify(self, ex: Exchange) -> tuple[str, dict[str, Any]]:
@@ -104,6 +104,9 @@ class ResponseBuilder:
             and ex.resp_json is not NO_JSON
         ):
             headers.pop("content-type")
+        if ex.resp_json is not NO_JSON or not contains_template(ex.resp_text or ""):
+            headers.update(self._templated_headers(ex))
+            headers = dict(sorted(headers.items()))
         if headers:
             data["headers"] = headers
         if ex.resp_json is not NO_JSON:
@@ -127,6 +130,17 @@ class ResponseBuilder:
             body_key = ""
         key = json.dumps([ex.status, headers, body_key], sort_keys=True)
         return key, data
+
+    def _templated_headers(self, ex: Exchange) -> dict[str, str]:
+        if ex.resp_json is not NO_JSON and contains_template(ex.resp_json):
+            return {}  # the body is sent verbatim (template: false), so are the headers
+        out: dict[str, str] = {}
+        for name in ex.resp_headers:
+            if name in REQUEST_ID_HEADERS:
+                out[name] = request_id_template(name, ex)
+            elif (ex.status, name) in self.echoed:
+                out[name] = self.echoed[(ex.status, name)]
+        return out
 
     def finish(self, data: dict[str, Any], ex: Exchange, suffix: str) -> dict[str, Any]:
         """Render echoes, and move a large template-free body to a file."""
@@ -176,7 +190,8 @@ def build_responses(
 ) -> RouteResponses:
     """The response(s) of a route from its normal (non-error) exchanges, in time order."""
     headers = _stable_headers(exchanges)
-    builder = ResponseBuilder(route_id, param_types, body_file_bytes, headers)
+    echoed = _echoed_headers(exchanges, param_types, headers)
+    builder = ResponseBuilder(route_id, param_types, body_file_bytes, headers, echoed)
     keyed = [builder.classify(ex) for ex in exchanges]
     classes = [k for k, _ in keyed]
     first: dict[str, int] = {}
@@ -308,3 +323,24 @@ def _stable_headers(exchanges: list[Exchange]) -> dict[str, str]:
     names = {name for (_, name), values in seen.items() if len(values) == 1}
     names.update(name for (_, name) in seen if name == "content-type")
     return {n: n for n in sorted(names)}
+
+
+def _echoed_headers(
+    exchanges: list[Exchange], param_types: dict[str, str], stable: dict[str, str]
+) -> dict[tuple[int, str], str]:
+    """Varying headers whose every recorded value (per status) follows one template."""
+    found: dict[tuple[int, str], set[str | None]] = {}
+    for ex in exchanges:
+        names = [n for n in ex.resp_headers if keep_header(n) and n not in stable]
+        if not names:
+            continue
+        marked = templatize(ex.resp_json, ex, param_types) if ex.resp_json is not NO_JSON else None
+        for name in names:
+            template = echo_template(ex.resp_headers[name], ex, marked)
+            found.setdefault((ex.status, name), set()).add(template)
+    out: dict[tuple[int, str], str] = {}
+    for key, templates in sorted(found.items()):
+        (template,) = templates if len(templates) == 1 else (None,)
+        if template is not None:
+            out[key] = template
+    return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import shutil
 import sys
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -203,6 +204,43 @@ def streaming() -> Tape:
     return t
 
 
+def headers() -> Tape:
+    """Varying response headers: a create's Location names the generated id, a fetch's
+    Content-Location the path id, request ids are fresh or echo the client's, a header
+    nothing explains is dropped, and date/content-length never appear."""
+    t, rng = Tape("https://api.people.example"), random.Random(5)
+    for i in range(4):
+        new_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        t.add(
+            "POST",
+            "/v1/people",
+            201,
+            request_json={"name": f"p{i}"},
+            response_headers={
+                "location": f"/v1/people/{new_id}",
+                "x-request-id": f"req_{rng.getrandbits(64):016x}",
+                "date": "Wed, 01 May 2024 12:00:00 GMT",
+                "content-length": "80",
+                "x-served-by": f"cache-ams-{i % 2}",
+            },
+            json_body={"id": new_id, "name": f"p{i}"},
+        )
+        pid = 1000 + i
+        corr = f"corr-{rng.getrandbits(32):08x}"
+        t.add(
+            "GET",
+            f"/v1/people/{pid}",
+            headers={"x-correlation-id": corr},
+            response_headers={
+                "content-location": f"https://api.people.example/v1/people/{pid}",
+                "x-correlation-id": corr,
+                "cache-control": "no-store",
+            },
+            json_body={"id": pid, "name": "someone"},
+        )
+    return t
+
+
 CASES: dict[str, Callable[[], Tape]] = {
     "rest": rest,
     "rpc": rpc,
@@ -211,6 +249,7 @@ CASES: dict[str, Callable[[], Tape]] = {
     "throttled": throttled,
     "flaky": flaky,
     "streaming": streaming,
+    "headers": headers,
 }
 
 
