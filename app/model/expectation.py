@@ -21,12 +21,13 @@ Used by ``POST /__admin/requests/count`` and ``/verify`` (JSON) and by
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from app.model.base import Model
 from app.model.matchers import BodyMatcher, StringMatcher
+from app.model.methods import Methods
 from app.model.path_syntax import PathTemplate
 
 EXPECTATIONS_VERSION = 1
@@ -35,7 +36,7 @@ EXPECTATIONS_VERSION = 1
 class RequestCriteria(Model):
     """Which journal entries count: every condition given must hold (none: all requests)."""
 
-    method: str | list[str] | None = None
+    method: Methods | None = None
     """HTTP method or list of methods."""
     path: PathTemplate | None = None
     """A literal path or a template like in stub files (``/v1/customers/{id}``)."""
@@ -60,22 +61,6 @@ class RequestCriteria(Model):
     """Only requests that arrived at or after this time (ISO 8601 or Unix seconds)."""
     until: datetime | None = None
     """Only requests that arrived before this time (ISO 8601 or Unix seconds)."""
-
-    @field_validator("method", mode="before")
-    @classmethod
-    def _upper(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return value.upper()
-        if isinstance(value, list):
-            return [v.upper() if isinstance(v, str) else v for v in value]
-        return value
-
-    @field_validator("method")
-    @classmethod
-    def _non_empty(cls, value: str | list[str] | None) -> str | list[str] | None:
-        if isinstance(value, list) and not value:
-            raise ValueError("give at least one method")
-        return value
 
 
 class Expectation(Model):

@@ -24,6 +24,7 @@ from app.model.errors import ErrorRule
 from app.model.headers import ResponseHeaders
 from app.model.latency import Latency
 from app.model.matchers import BodyCondition, StringMatcher
+from app.model.methods import ANY_METHOD, Methods
 from app.model.path_syntax import PathTemplate
 from app.model.profile import Profile
 from app.model.ratelimit import RateLimit
@@ -31,14 +32,12 @@ from app.model.response import ResponseSpec, VariantSpec
 from app.model.state import ScenarioStep, SequenceSpec
 
 FORMAT_VERSION = 1
-_METHOD = re.compile(r"^[A-Z][A-Z0-9_-]*$")
-ANY_METHOD = "ANY"
 
 
 class RequestSpec(Model):
     """Which requests a route answers: every condition given must hold."""
 
-    method: str | list[str] = ANY_METHOD
+    method: Methods = ANY_METHOD
     """HTTP method (``GET``), a list of methods, or ``ANY`` (the default)."""
     path: PathTemplate
     """A literal path (``/v1/ping``) or a template (``/v1/customers/{id}``, ``{id:int}``,
@@ -52,25 +51,6 @@ class RequestSpec(Model):
     """Conditions on cookies."""
     body: BodyCondition | None = None
     """Conditions on the request body."""
-
-    @field_validator("method", mode="before")
-    @classmethod
-    def _upper(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return value.upper()
-        if isinstance(value, list):
-            return [v.upper() if isinstance(v, str) else v for v in value]
-        return value
-
-    @field_validator("method")
-    @classmethod
-    def _token(cls, value: str | list[str]) -> str | list[str]:
-        for method in [value] if isinstance(value, str) else value:
-            if method != ANY_METHOD and not _METHOD.match(method):
-                raise ValueError(f"invalid HTTP method {method!r}")
-        if isinstance(value, list) and not value:
-            raise ValueError("give at least one method (or ANY)")
-        return value
 
     @field_validator("headers")
     @classmethod
