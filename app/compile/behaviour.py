@@ -20,6 +20,7 @@ same way whatever the clock, where a clock-aligned fixed window would let more t
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections import Counter
@@ -58,13 +59,24 @@ class ErrorMix:
     total: int = 0
 
 
-def error_rules(exchanges: list[Exchange], total: int, response_of: Any) -> ErrorMix:
-    """Error rules for the error exchanges of a route with ``total`` exchanges."""
+def error_rules(
+    exchanges: list[Exchange],
+    total: int,
+    response_of: Any,
+    timeline: list[Exchange] | None = None,
+    origin: float = 0.0,
+) -> ErrorMix:
+    """Error rules for the error exchanges of a route with ``total`` exchanges.
+
+    With ``timeline`` (the route's exchanges in time order; ``origin``: the recording's
+    start) periodic errors become ``every`` rules and clustered ones ``window`` rules
+    (see :mod:`app.compile.errortime`); they come first, then the flat rates.
+    """
     mix = ErrorMix(total=total)
     if total == 0:
         return mix
     classes: dict[str, tuple[int, dict[str, Any], str]] = {}
-    counts: Counter[str] = Counter()
+    members: dict[str, list[Exchange]] = {}
     for ex in exchanges:
         if not is_error(ex):
             continue
@@ -75,16 +87,68 @@ def error_rules(exchanges: list[Exchange], total: int, response_of: Any) -> Erro
         else:
             key, data = response_of(ex)
             classes.setdefault(key, (ex.index, {"response": data}, f"status {ex.status}"))
-        counts[key] += 1
+        members.setdefault(key, []).append(ex)
+    counts: Counter[str] = Counter({k: len(v) for k, v in members.items()})
+    order = sorted(classes, key=lambda k: (-counts[k], classes[k][0]))
+    flat: Counter[str] = Counter(counts)
+    if timeline is not None:
+        position = {id(ex): i for i, ex in enumerate(timeline)}
+        for key in order:
+            spots = sorted(position[id(ex)] for ex in members[key] if id(ex) in position)
+            timed = _timed_rule(spots, timeline, origin)
+            if timed is not None:
+                rule, explained, label = timed
+                mix.rules.append({**rule, **classes[key][1]})
+                mix.counts.append((f"{classes[key][2]} {label}", explained))
+                flat[key] -= explained
     remaining = 1.0
-    for key in sorted(classes, key=lambda k: (-counts[k], classes[k][0])):
+    for key in order:
+        if flat[key] <= 0:
+            continue
         _, rule, label = classes[key]
-        frac = counts[key] / total
+        frac = flat[key] / total
         rate = min(1.0, frac / remaining) if remaining > 0 else 1.0
         remaining -= frac
         mix.rules.append({"rate": round(max(rate, 0.0001), 4), **rule})
-        mix.counts.append((label, counts[key]))
+        mix.counts.append((label, flat[key]))
     return mix
+
+
+def _timed_rule(
+    spots: list[int], timeline: list[Exchange], origin: float
+) -> tuple[dict[str, Any], int, str] | None:
+    """An ``every`` or ``window`` trigger for errors at ``spots``, the errors it explains
+    and a label for the comment; None when they look random."""
+    from app.compile.errortime import ALWAYS, clustered, periodic
+    from app.model.duration import format_duration
+
+    n = len(timeline)
+    cycle = periodic(spots, n)
+    if cycle is not None:
+        return {"every": cycle.every}, len(spots), f"(every {cycle.every}th request)"
+    window = clustered(spots, n)
+    if window is None or not timeline[window.first].started:
+        return None
+    start = timeline[window.first].started
+    last = timeline[window.last].started
+    if window.last + 1 < n:
+        end = timeline[window.last + 1].started
+    else:
+        gaps = sorted(b.started - a.started for a, b in itertools.pairwise(timeline))
+        end = last + (gaps[len(gaps) // 2] if gaps else 0.0)
+    duration = max(round(end - start, 3), 0.001)
+    offset = max(round(start - origin, 3), 0.0)
+    trigger: dict[str, Any] = {
+        "window": {"start": format_duration(offset), "duration": format_duration(duration)}
+    }
+    inside = window.count / window.length
+    if inside < ALWAYS:
+        trigger["rate"] = round(inside, 4)
+    label = (
+        f"(clustered: {window.count} in {window.length} requests from "
+        f"{format_duration(offset)} for {format_duration(duration)}, p={window.p_value:.1g})"
+    )
+    return trigger, window.count, label
 
 
 _POLICY_W = re.compile(r"w=(\d+)")

@@ -104,6 +104,8 @@ def compile_exchanges(
     grouping = group_exchanges(exchanges, hints)
     services = sorted({g.service for g in grouping.groups})
     volatile = {v.lower() for v in hints.volatile}
+    times = [ex.started for g in grouping.groups for ex in g.exchanges if ex.started]
+    origin = min(times) if times else 0.0
     for service in services:
         groups = [g for g in grouping.groups if g.service == service]
         out.report.ambiguities.extend(grouping.templates[service].ambiguities)
@@ -117,6 +119,7 @@ def compile_exchanges(
             len(services) > 1,
             out,
             progress,
+            origin,
         )
         out.files[f"{service}{COMPILED_SUFFIX}"] = doc
     return out
@@ -132,6 +135,7 @@ def _service_document(
     prefix_ids: bool,
     out: CompileOutput,
     progress: Callable[[int], None] | None,
+    origin: float,
 ) -> str:
     everything = [ex for g in groups for ex in g.exchanges]
     throttled_routes = [g for g in groups if any(is_throttled(ex) for ex in g.exchanges)]
@@ -182,7 +186,9 @@ def _service_document(
             report.notes.append(f"defined by hand in {hand_routes[rid]}; not compiled")
             report.hand = True
             continue
-        route = _route(service, rid, group, hints, volatile, file_throttle is None, report, out)
+        route = _route(
+            service, rid, group, hints, volatile, file_throttle is None, report, out, origin
+        )
         routes.append(route)
     document: dict[str, Any] = {"version": 1, "service": service, "upstream": upstream}
     if defaults:
@@ -203,6 +209,7 @@ def _route(
     own_throttle: bool,
     report: RouteReport,
     out: CompileOutput,
+    origin: float,
 ) -> Commented:
     exchanges = group.exchanges
     ptypes = _param_types(group.template)
@@ -244,7 +251,14 @@ def _route(
         key, data = err_builder.classify(ex)
         return key, err_builder.finish(data, ex, f"-{ex.status}")
 
-    mix = error_rules(errors_from, len(considered), response_of)
+    timeline = sorted(considered, key=lambda ex: (ex.started, ex.index))
+    mix = error_rules(
+        errors_from,
+        len(considered),
+        response_of,
+        timeline if errors_from is considered else None,
+        origin,
+    )
     if mix.rules:
         route["errors"] = mix.rules
         shown = ", ".join(f"{label} x{n} ({n / len(considered):.1%})" for label, n in mix.counts)

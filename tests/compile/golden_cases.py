@@ -241,6 +241,24 @@ def headers() -> Tape:
     return t
 
 
+def outage() -> Tape:
+    """Errors in time: /v1/balance fails with 503 for ten seconds (a window, not a rate)
+    plus one stray 500; /v1/tick times out on exactly every 10th request (every: 10)."""
+    t = Tape("https://api.bank.example")
+    for i in range(120):
+        if 40 <= i < 60:
+            t.add("GET", "/v1/balance", 503, json_body={"error": "maintenance"})
+        elif i == 100:
+            t.add("GET", "/v1/balance", 500, json_body={"error": "oops"})
+        else:
+            t.add("GET", "/v1/balance", json_body={"balance": 10})
+        if i % 10 == 9:
+            t.add("GET", "/v1/tick", fault="timeout")
+        else:
+            t.add("GET", "/v1/tick", json_body={"tick": True})
+    return t
+
+
 CASES: dict[str, Callable[[], Tape]] = {
     "rest": rest,
     "rpc": rpc,
@@ -250,6 +268,7 @@ CASES: dict[str, Callable[[], Tape]] = {
     "flaky": flaky,
     "streaming": streaming,
     "headers": headers,
+    "outage": outage,
 }
 
 
