@@ -1,5 +1,9 @@
 """A short schemathesis run of the admin API from its own OpenAPI spec: no 5xx.
 
+One worker and the fuzzing phase only: schemathesis' coverage phase with several workers
+once failed inside hypothesis itself (an AST recursion error while describing a
+strategy), which says nothing about the server.
+
 The long run (hundreds of examples per operation) is documented in docs/admin.md.
 """
 
@@ -35,11 +39,11 @@ def test_admin_api_never_answers_5xx_to_generated_requests(serve: Serve, tmp_pat
             "--max-examples",
             "8",
             "--phases",
-            "coverage,fuzzing",
+            "fuzzing",
             "--seed",
             "1",
             "-w",
-            "2",
+            "1",
             "--no-color",
         ],
         capture_output=True,
