@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from app.admin.problems import Problem
 from app.behave import scenarios
+from app.serve.profile_sync import switch_profile
 from app.serve.state import ServerState
 
 SessionQuery = Annotated[
@@ -44,7 +45,7 @@ def behaviour_router(state: ServerState) -> APIRouter:
     async def put_profile(choice: ProfileChoice) -> dict[str, Any]:
         """Switch the global profile on (or off with ``null``); its time windows start now."""
         try:
-            state.set_profile(choice.profile)
+            await switch_profile(state, choice.profile)  # shared with replicas on Redis
         except KeyError:
             known = ", ".join(sorted(state.stubs.profiles)) or "none defined"
             raise Problem(404, f"unknown profile {choice.profile!r} (profiles: {known})") from None

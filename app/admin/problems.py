@@ -18,6 +18,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.store.errors import StoreUnavailable
+
 log = logging.getLogger("stubforge")
 MEDIA_TYPE = "application/problem+json"
 
@@ -122,8 +124,16 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     return problem(500, f"internal error: {type(exc).__name__}", kind="internal")
 
 
+async def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    log.error("admin API %s %s: state store unavailable: %s",
+              request.method, request.url.path, exc)
+    return problem(503, f"state store unavailable: {exc}", kind="store-unavailable",
+                   headers={"retry-after": "1"})
+
+
 def install(api: FastAPI) -> None:
     api.add_exception_handler(Problem, _problem)
+    api.add_exception_handler(StoreUnavailable, _store_unavailable)
     api.add_exception_handler(StarletteHTTPException, _http)
     api.add_exception_handler(RequestValidationError, _validation)
     api.add_exception_handler(Exception, _unexpected)

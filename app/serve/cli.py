@@ -45,6 +45,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--insecure-admin", action="store_true",
                    help="allow listening beyond loopback without STUBFORGE_ADMIN_TOKEN "
                         "(anyone reaching the port controls the mock)")
+    p.add_argument("--store", default=os.environ.get("STUBFORGE_STORE") or "memory",
+                   help="behaviour state: 'memory' (default, or $STUBFORGE_STORE) or a Redis "
+                        "URL shared by replicas, e.g. redis://redis:6379/0")
+    p.add_argument("--store-namespace",
+                   default=os.environ.get("STUBFORGE_STORE_NAMESPACE") or "default",
+                   help="keeps deployments sharing one Redis apart (default 'default')")
     p.add_argument("--log-level", default="info",
                    choices=["critical", "error", "warning", "info", "debug"])
     _add_behaviour_arguments(p)
@@ -95,6 +101,8 @@ def config_from_args(args: argparse.Namespace) -> ServeConfig:
         profile=args.profile,
         debug_headers=args.debug_headers,
         latency_multiplier=args.latency_multiplier,
+        store=args.store,
+        store_namespace=args.store_namespace,
     )
 
 
@@ -114,6 +122,7 @@ def admin_exposure_error(config: ServeConfig, insecure: bool) -> str | None:
 def run(args: argparse.Namespace) -> int:
     from app.serve.server import build_app, configure_logging, uvicorn_config
     from app.serve.state import ServerState
+    from app.store.factory import check_reachable, store_setting_error
 
     if not 100 <= args.unmatched_status <= 599:
         print(f"stubforge serve: --unmatched-status {args.unmatched_status} is not an HTTP "
@@ -127,6 +136,12 @@ def run(args: argparse.Namespace) -> int:
     refusal = admin_exposure_error(config, args.insecure_admin)
     if refusal is not None:
         print(refusal, file=sys.stderr)
+        return 2
+    store_error = store_setting_error(config.store, config.store_namespace)
+    if store_error is None:
+        store_error = check_reachable(config.store)
+    if store_error is not None:
+        print(f"stubforge serve: {store_error}; not starting", file=sys.stderr)
         return 2
     configure_logging(args.log_level)
     state, errors = ServerState.initial(config)

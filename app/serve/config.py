@@ -31,3 +31,8 @@ class ServeConfig:
     """Count requests for ``/__admin/metrics``."""
     admin_token: str | None = None
     """Bearer token the admin API requires (``STUBFORGE_ADMIN_TOKEN``); None: no auth."""
+    store: str = "memory"
+    """Where behaviour state lives: ``memory`` or a Redis URL shared by replicas
+    (``--store`` / ``STUBFORGE_STORE``)."""
+    store_namespace: str = "default"
+    """Separates the state of deployments sharing one Redis (``--store-namespace``)."""

@@ -1,6 +1,7 @@
 """The ASGI entry point: ``/__admin/*`` to the admin app, everything else to replay.
 
-It also owns the lifespan: starting and stopping the stub-directory watcher.
+It also owns the lifespan: starting and stopping the stub-directory watcher (and, on a
+shared store, following the global profile other replicas set).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import contextlib
 import logging
 
 from app.load.watch import watch
+from app.serve import profile_sync
 from app.serve.asgi import ASGIApp, Receive, Scope, Send
 from app.serve.state import ServerState
 
@@ -25,6 +27,8 @@ class Dispatcher:
         self.admin = admin
         self._stop = asyncio.Event()
         self._watcher: asyncio.Task[None] | None = None
+        self._profile: asyncio.Task[None] | None = None
+        """Follows the global profile set on other replicas (shared stores only)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -51,6 +55,8 @@ class Dispatcher:
                 return
 
     def startup(self) -> None:
+        if profile_sync.shares_settings(self.state):
+            self._profile = asyncio.create_task(profile_sync.follow(self.state))
         if self.state.config.watch:
             self._stop = asyncio.Event()
             self._watcher = asyncio.create_task(
@@ -59,7 +65,15 @@ class Dispatcher:
 
     async def shutdown(self) -> None:
         self._stop.set()
+        if self._profile is not None:
+            self._profile.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._profile
         if self._watcher is not None:
             self._watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._watcher
+        close = getattr(self.state.store, "aclose", None)  # a Redis store's connections
+        if close is not None:
+            with contextlib.suppress(Exception):
+                await close()

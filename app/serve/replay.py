@@ -25,6 +25,7 @@ from app.serve.prepared import Prepared, json_response
 from app.serve.responder import respond
 from app.serve.session import BehaviourRequest, read_selectors
 from app.serve.state import ServerState
+from app.store.errors import StoreUnavailable
 
 log = logging.getLogger("stubforge")
 
@@ -65,7 +66,14 @@ class ReplayApp:
             client[0] if client else None,
         )
         req.session, req.profile = read_selectors(headers)
-        plan = await decide(state, req, started)
+        try:
+            plan = await decide(state, req, started)
+        except StoreUnavailable as exc:  # Redis down: answer 503, keep serving
+            log.error("%s %s: state store unavailable: %s", req.method, req.path, exc)
+            await _send(send, _STORE_UNAVAILABLE)
+            if self.observers:
+                self._observe(Outcome(req, started, 503, session=req.session or None))
+            return
         await respond(plan, scope, receive, send)
         if self.observers:
             self._observe(plan.outcome)
@@ -74,6 +82,14 @@ class ReplayApp:
 async def _send(send: Send, response: Prepared) -> None:
     await send(response.start)
     await send(response.body_message)
+
+
+_STORE_UNAVAILABLE = json_response(
+    503,
+    {"error": "state store unavailable",
+     "detail": "the shared state store (Redis) cannot be reached; retry shortly"},
+    [(b"retry-after", b"1")],
+)
 
 
 def _too_large(limit: int) -> Prepared:

@@ -20,7 +20,7 @@ from app.serve.journal import Journal
 from app.serve.metrics import Metrics
 from app.serve.stubset import StubSet, build_stubset
 from app.store.base import Store
-from app.store.memory import MemoryStore
+from app.store.factory import open_store
 
 log = logging.getLogger("stubforge")
 
@@ -54,8 +54,9 @@ class ServerState:
         self._reload_lock = asyncio.Lock()
         self.started = time.time()
         """When serving began: the origin of error windows with ``origin: start``."""
-        self.store: Store = MemoryStore()
-        """Scenario states, sequence positions and counters, per session."""
+        self.store: Store = open_store(config.store, config.store_namespace)
+        """Scenario states, sequence positions and counters, per session (shared by the
+        replicas using the same Redis store)."""
         self.streams = RandomStreams(config.seed)
         self.profile: str | None = config.profile
         """The global profile (``PUT /__admin/profile``, ``--profile``)."""
