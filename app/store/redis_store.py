@@ -14,10 +14,11 @@ database, and several mock deployments share one Redis under different namespace
 
 ``update`` is atomic across processes: WATCH the key, read it, run the pure function,
 then MULTI/SET/EXEC; if another process wrote the key in between, EXEC fails and the
-function runs again on the new value. Within one process updates of a key are queued on
-a local lock first, so transactions only race with the other replicas. ``clear`` is one
-Lua script, atomic with respect to updates. Connection failures raise
-:class:`~app.store.errors.StoreUnavailable`.
+function runs again on the new value. Within one process, updates of a key that arrive
+while its transaction is in flight are batched into the next one (see
+:mod:`app.store.batching`), so a hot key costs one transaction per batch and transactions
+only race with the other replicas. ``clear`` is one Lua script, atomic with respect to
+updates. Connection failures raise :class:`~app.store.errors.StoreUnavailable`.
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.exceptions import WatchError
 
 from app.store.base import R, Updater
+from app.store.batching import Applied, KeyBatches, apply_all
 from app.store.errors import StoreUnavailable
-from app.store.keylocks import KeyLocks
 
 PREFIX = "stubforge"
 
@@ -90,7 +91,7 @@ class RedisStore:
         self._base = f"{PREFIX}:{namespace}:"
         self._sessions_key = f"{self._base}#sessions"
         self._channel = f"{self._base}#settings"
-        self._locks = KeyLocks()
+        self._batches = KeyBatches()
         self._clear = self._redis.register_script(_CLEAR)
 
     def _values(self, session: str) -> str:
@@ -112,21 +113,31 @@ class RedisStore:
 
     async def update(self, session: str, key: str, fn: Updater[R]) -> R:
         name = self._values(session) + key
+
+        async def commit(fns: list[Updater[Any]]) -> list[Applied]:
+            return await self._commit(session, key, name, fns)
+
+        return await self._batches.submit(name, fn, commit)
+
+    async def _commit(
+        self, session: str, key: str, name: str, fns: list[Updater[Any]]
+    ) -> list[Applied]:
+        """Apply ``fns`` in order to the value of ``name`` in one optimistic transaction."""
         try:
-            async with self._locks.hold(name), self._redis.pipeline() as pipe:
+            async with self._redis.pipeline() as pipe:
                 while True:
                     try:
                         await pipe.watch(name)
                         raw = await pipe.get(name)
-                        new, result = fn(None if raw is None else json.loads(raw))
+                        new, applied = apply_all(None if raw is None else json.loads(raw), fns)
                         pipe.multi()
                         pipe.set(name, _dump(new))
                         pipe.sadd(self._keyset(session), key)
                         pipe.sadd(self._sessions_key, session)
                         await pipe.execute()
-                        return result
+                        return applied
                     except WatchError:
-                        continue  # another replica wrote the key: run fn on the new value
+                        continue  # another replica wrote the key: run the batch on the new value
         except _UNAVAILABLE as exc:
             raise StoreUnavailable(f"redis at {self.url}: {exc}") from exc
 
