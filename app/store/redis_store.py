@@ -59,6 +59,24 @@ return n
 """Remove one session's keys starting with a prefix; forget the session once empty.
 KEYS: key set, sessions set; ARGV: the session's value-key prefix, key prefix, session."""
 
+_ITEMS = """
+local members = redis.call('SMEMBERS', KEYS[1])
+local prefix = ARGV[2]
+local out = {}
+for _, k in ipairs(members) do
+  if string.sub(k, 1, #prefix) == prefix then
+    local v = redis.call('GET', ARGV[1] .. k)
+    if v then
+      out[#out + 1] = k
+      out[#out + 1] = v
+    end
+  end
+end
+return out
+"""
+"""One session's keys starting with a prefix and their values, in one round trip.
+KEYS: key set; ARGV: the session's value-key prefix, key prefix."""
+
 _UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
@@ -93,6 +111,7 @@ class RedisStore:
         self._channel = f"{self._base}#settings"
         self._batches = KeyBatches()
         self._clear = self._redis.register_script(_CLEAR)
+        self._items = self._redis.register_script(_ITEMS)
 
     def _values(self, session: str) -> str:
         """The prefix of ``session``'s value keys."""
@@ -160,19 +179,13 @@ class RedisStore:
 
     async def items(self, session: str, prefix: str) -> dict[str, Any]:
         try:
-            keys = sorted(
-                k for k in await self._redis.smembers(self._keyset(session)) if k.startswith(prefix)
+            flat = await self._items(
+                keys=[self._keyset(session)], args=[self._values(session), prefix]
             )
-            if not keys:
-                return {}
-            base = self._values(session)
-            raws = await self._redis.mget([base + k for k in keys])
         except _UNAVAILABLE as exc:
             raise StoreUnavailable(f"redis at {self.url}: {exc}") from exc
         n = len(prefix)
-        return {
-            k[n:]: json.loads(raw) for k, raw in zip(keys, raws, strict=True) if raw is not None
-        }
+        return {flat[i][n:]: json.loads(flat[i + 1]) for i in range(0, len(flat), 2)}
 
     async def sessions(self) -> list[str]:
         try:
