@@ -30,9 +30,9 @@ from typing import Any
 from urllib.parse import quote
 
 from redis.asyncio import BlockingConnectionPool, Redis
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
-from redis.exceptions import WatchError
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError, WatchError
 
 from app.store.base import R, Updater
 from app.store.batching import Applied, KeyBatches, apply_all
@@ -77,7 +77,9 @@ return out
 """One session's keys starting with a prefix and their values, in one round trip.
 KEYS: key set; ARGV: the session's value-key prefix, key prefix."""
 
-_UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+_UNAVAILABLE = (RedisError, OSError)
+"""Connection refused or lost, timeouts, and Redis refusing commands (OOM, read-only,
+authentication): all mean the shared state cannot be used right now."""
 
 
 def _dump(value: Any) -> str:
@@ -104,6 +106,9 @@ class RedisStore:
             socket_timeout=timeout,
             socket_connect_timeout=timeout,
             decode_responses=True,
+            # one immediate retry on a fresh connection: a pooled connection may be stale
+            # after Redis restarted; more would only delay the 503 while Redis is down
+            retry=Retry(NoBackoff(), 1),
         )
         self._redis: Redis = Redis(connection_pool=pool)
         self._base = f"{PREFIX}:{namespace}:"
