@@ -4,6 +4,9 @@ sessions, reset and the global profile are shared; a Redis outage answers 503.""
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -180,6 +183,59 @@ def test_a_redis_outage_answers_503_and_recovers(
         assert client.get(server.url + "/checkout").json() == {"state": "open"}
     finally:
         restarted.stop()
+
+
+def test_a_replica_in_its_own_process_configured_from_the_environment(
+    write_stub: WriteStubs,
+    serve: Serve,
+    stub_dir: Path,
+    redis_server: RedisServer,
+    namespace: str,
+    client: httpx.Client,
+) -> None:
+    write_stub("shop.yaml", SHOP)
+    here = serve(store=redis_server.url, store_namespace=namespace)
+    port = free_port()
+    env = {
+        **os.environ,
+        "STUBFORGE_STORE": redis_server.url,
+        "STUBFORGE_STORE_NAMESPACE": namespace,
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "app.cli",
+            "serve",
+            "--stubs",
+            str(stub_dir),
+            "--port",
+            str(port),
+            "--no-watch",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    other = f"http://127.0.0.1:{port}"
+    try:
+        assert _eventually(lambda: _answers(client, other + "/__admin/health"), timeout=20)
+        assert client.post(other + "/checkout/pay").json() == {"state": "paid"}
+        assert client.get(here.url + "/checkout").json() == {"state": "paid"}
+        counts = asyncio.run(_burst([here.url + "/limited", other + "/limited"], 400))
+        assert counts == {200: 100, 429: 300}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
+def _answers(client: httpx.Client, url: str) -> bool:
+    try:
+        return client.get(url).status_code == 200
+    except httpx.TransportError:
+        return False
 
 
 def test_serve_fails_fast_when_redis_is_unreachable(
