@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from app.behave.rng import RandomStreams
 from app.load.errors import LoadError
 from app.load.loader import load_directory
+from app.serve import heap
 from app.serve.config import ServeConfig
 from app.serve.ephemeral import EphemeralStubs, merge
 from app.serve.journal import Journal
@@ -80,7 +81,9 @@ class ServerState:
         stubs, errors = _load(config)
         if stubs is None:
             return None, errors
-        return cls(config, stubs), []
+        state = cls(config, stubs)
+        heap.settle()
+        return state, []
 
     async def reload(self, reason: str = "request") -> ReloadOutcome:
         async with self._reload_lock:
@@ -99,6 +102,7 @@ class ServerState:
             self.stubs = merge(stubs, self.ephemeral)
             self.load_errors = []
             self.reloads += 1
+            heap.settle()
             log.info("reloaded (%s): %d route(s)", reason, len(stubs.routes))
             return ReloadOutcome(True, len(stubs.routes))
 
