@@ -154,7 +154,7 @@ class RedisStore:
                         await pipe.watch(name)
                         raw = await pipe.get(name)
                         new, applied = apply_all(None if raw is None else json.loads(raw), fns)
-                        pipe.multi()
+                        pipe.multi()  # type: ignore[no-untyped-call]
                         pipe.set(name, _dump(new))
                         pipe.sadd(self._keyset(session), key)
                         pipe.sadd(self._sessions_key, session)
@@ -194,7 +194,8 @@ class RedisStore:
 
     async def sessions(self) -> list[str]:
         try:
-            return sorted(await self._redis.smembers(self._sessions_key))
+            members: set[str] = await self._redis.smembers(self._sessions_key)  # type: ignore[assignment]
+            return sorted(members)
         except _UNAVAILABLE as exc:
             raise StoreUnavailable(f"redis at {self.url}: {exc}") from exc
 
@@ -250,4 +251,4 @@ class RedisStore:
             raise StoreUnavailable(f"redis at {self.url}: {exc}") from exc
         finally:
             with contextlib.suppress(*_UNAVAILABLE):
-                await pubsub.aclose()
+                await pubsub.aclose()  # type: ignore[no-untyped-call]

@@ -56,7 +56,7 @@ def test_updates_queued_during_a_transaction_share_the_next_one() -> None:
 
 
 def test_a_raising_updater_fails_alone() -> None:
-    async def main() -> list[Any]:
+    async def main() -> tuple[Any, ...]:
         backend, batches = SlowBackend(), KeyBatches()
         return await asyncio.gather(
             batches.submit("k", increment, backend.commit),
