@@ -99,6 +99,11 @@ async def decide(state: ServerState, req: BehaviourRequest, started: float) -> P
     route: RoutePlan = result.route.handler
     params = result.params
     outcome.route_id, outcome.params = route.id, params
+    static = route.static
+    if static is not None and profile is None and not config.debug_headers:
+        # nothing to decide: no behaviour, state or variants, and no profile in force
+        outcome.status = static.status
+        return Plan(outcome, static, head=req.method == "HEAD")
     behaviour: Behaviour = route.behaviours.get(profile) or route.behaviours[None]
     rng = state.streams.stream(session, route.id)
     plan = Plan(outcome, head=req.method == "HEAD", dribble=behaviour.dribble)

@@ -7,7 +7,7 @@ from typing import Any
 from app.behave.latency import Sampler
 from app.match.predicates import Check, Params
 from app.match.request import Request
-from app.serve.prepared import ResponseBuilder
+from app.serve.prepared import Prepared, ResponseBuilder
 
 
 class Variant:
@@ -57,6 +57,7 @@ class RoutePlan:
         "sequence_repeat",
         "service",
         "spec",
+        "static",
         "variants",
     )
 
@@ -83,6 +84,18 @@ class RoutePlan:
         self.sequence = sequence
         """Response sequence builders, if the route has a ``sequence``."""
         self.sequence_repeat = sequence_repeat
+        self.static: Prepared | None = None
+        """The one fixed response of a route without behaviour, state or variants: the
+        pipeline sends it straight away when no profile is in force."""
+        plain = self.behaviours.get(None)
+        if (
+            (plain is None or (plain.plain and plain.latency is None))
+            and self.scenario is None
+            and not sequence
+            and len(variants) == 1
+            and not variants[0].checks
+        ):
+            self.static = variants[0].builder.static
 
     def choose(self, req: Request, params: Params) -> Variant | None:
         for variant in self.variants:
