@@ -207,6 +207,16 @@ class Router:
                 )
         for entry in entries:
             entry.freeze()
+        # (method, path) -> the route, where one unconditional literal route answers it
+        # and no template can outrank it: one dict lookup, nothing else to touch.
+        self._direct: dict[tuple[str, str], MatchRoute] = {}
+        for path, entry in self._literal.items():
+            for method, bucket in entry.by_method.items():
+                first = bucket.routes[0]
+                if bucket.index is None and not first.checks and (
+                    self._template_cut is None or first.priority >= self._template_cut
+                ):
+                    self._direct[(method, path)] = first
 
     def __len__(self) -> int:
         return len(self.routes)
@@ -236,6 +246,9 @@ class Router:
     def match(self, req: Request) -> Match | Miss:
         """The best route accepting ``req``, or a :class:`Miss`."""
         method = req.method
+        direct = self._direct.get((method, req.path))
+        if direct is not None:
+            return Match(direct, {})
         entry = self._literal.get(req.path)
         cut = self._template_cut
         tried: list[MatchRoute] = []
