@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import shutil
 import socket
 import subprocess
 from pathlib import Path
@@ -149,7 +148,6 @@ def test_https_upstream_insecure_and_untrusted(
     assert e.error and "certificate" in e.error.lower()
 
 
-@pytest.mark.skipif(shutil.which("curl") is None, reason="curl not installed")
 def test_forward_mode_with_ca_records_only_chosen_hosts(
     tls_upstream: tuple[Upstream, Path],
     upstream: Upstream,
