@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
     if store_error is None:
         store_error = check_reachable(config.store)
     if store_error is not None:
-        print(f"stubforge serve: {store_error}; not starting", file=sys.stderr)
+        print(f"stubforge serve: {store_error.rstrip('.')}; not starting", file=sys.stderr)
         return 2
     configure_logging(args.log_level)
     state, errors = ServerState.initial(config)
