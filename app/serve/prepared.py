@@ -22,15 +22,23 @@ from app.model.template_syntax import contains_template, is_template
 Headers = list[tuple[bytes, bytes]]
 
 
+_SHARED: dict[tuple[bytes, bytes], tuple[bytes, bytes]] = {}
+"""Header pairs of static responses, one object per distinct pair: thousands of routes
+answering ``content-type: application/json`` touch one tuple, not thousands, which keeps
+the request path's working set small when traffic is spread over many routes."""
+
+
 class Prepared:
     """A complete response; ``start`` and ``body_message`` are the ASGI messages."""
 
     __slots__ = ("body", "body_message", "headers", "start", "status")
 
-    def __init__(self, status: int, headers: Headers, body: bytes) -> None:
+    def __init__(self, status: int, headers: Headers, body: bytes, share: bool = False) -> None:
         self.status = status
         self.body = body
         self.headers = [*headers, (b"content-length", str(len(body)).encode())]
+        if share:  # load time: equal header pairs become one object across all routes
+            self.headers = [_SHARED.setdefault(pair, pair) for pair in self.headers]
         self.start: dict[str, Any] = {
             "type": "http.response.start",
             "status": status,
@@ -120,7 +128,9 @@ class ResponseBuilder:
         else:
             self._headers = _encode_headers(headers)
         dynamic = self._json is not None or self._body is not None or templated_headers
-        self._static = None if dynamic else Prepared(spec.status, self._headers, body)  # type: ignore[arg-type]
+        self._static = (
+            None if dynamic else Prepared(spec.status, self._headers, body, share=True)  # type: ignore[arg-type]
+        )
 
     @property
     def static(self) -> Prepared | None:
