@@ -63,16 +63,28 @@ def server(seed: int | None) -> Iterator[int]:
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         Path(tmp, "fidelity.yaml").write_text(STUBS)
-        cmd = [sys.executable, "-m", "app.cli", "serve", "--stubs", tmp, "--port", str(port),
-               "--no-watch", "--log-level", "warning"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "app.cli",
+            "serve",
+            "--stubs",
+            tmp,
+            "--port",
+            str(port),
+            "--no-watch",
+            "--log-level",
+            "warning",
+        ]
         if seed is not None:
             cmd += ["--seed", str(seed)]
         proc = subprocess.Popen(cmd)
         try:
             deadline = time.monotonic() + 15
             while True:
-                with contextlib.suppress(OSError), socket.create_connection(
-                    ("127.0.0.1", port), timeout=0.2
+                with (
+                    contextlib.suppress(OSError),
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2),
                 ):
                     break
                 if time.monotonic() > deadline or proc.poll() is not None:
@@ -111,9 +123,9 @@ class Conn:
         self.writer.close()
 
 
-async def closed_loop(port: int, path: str, clients: int, total: int) -> tuple[
-    list[float], list[int], float
-]:
+async def closed_loop(
+    port: int, path: str, clients: int, total: int
+) -> tuple[list[float], list[int], float]:
     """``clients`` connections each sending requests back to back until ``total`` are done."""
     latencies: list[float] = []
     statuses: list[int] = []
@@ -150,18 +162,24 @@ async def lognormal(port: int, n: int) -> str:
     p50, p99 = quantile(lat, 0.50), quantile(lat, 0.99)
     e50, e99 = p50 / 0.080 - 1, p99 / 0.400 - 1
     ok = abs(e50) <= 0.05 and abs(e99) <= 0.05 and set(statuses) == {200}
-    return row(f"1. lognormal, 64 clients, {n} requests", "p50 80 ms, p99 400 ms (±5%)",
-               f"p50 {p50 * 1000:.1f} ms ({e50:+.1%}), p99 {p99 * 1000:.1f} ms ({e99:+.1%})",
-               ok)
+    return row(
+        f"1. lognormal, 64 clients, {n} requests",
+        "p50 80 ms, p99 400 ms (±5%)",
+        f"p50 {p50 * 1000:.1f} ms ({e50:+.1%}), p99 {p99 * 1000:.1f} ms ({e99:+.1%})",
+        ok,
+    )
 
 
 async def fixed(port: int, n: int) -> str:
     lat, statuses, took = await closed_loop(port, "/fixed", 64, n)
     rate, p99 = len(lat) / took, quantile(lat, 0.99)
     ok = rate >= 620 and p99 <= 0.110 and set(statuses) == {200}
-    return row(f"2. fixed 100 ms, 64 clients, {n} requests", ">= 620 req/s, p99 <= 110 ms",
-               f"{rate:.0f} req/s, p50 {quantile(lat, 0.5) * 1000:.1f} ms, "
-               f"p99 {p99 * 1000:.1f} ms", ok)
+    return row(
+        f"2. fixed 100 ms, 64 clients, {n} requests",
+        ">= 620 req/s, p99 <= 110 ms",
+        f"{rate:.0f} req/s, p50 {quantile(lat, 0.5) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms",
+        ok,
+    )
 
 
 async def held(port: int, n: int) -> str:
@@ -180,9 +198,12 @@ async def held(port: int, n: int) -> str:
         c.close()
     errors = [r for r in results if isinstance(r, BaseException) or r[0] != 200]
     worst = max(r[1] for r in results if not isinstance(r, BaseException))
-    return row(f"3. {n} concurrent connections held 1 s", "no errors",
-               f"{len(errors)} errors, all done in {took:.2f} s (slowest {worst:.2f} s)",
-               not errors)
+    return row(
+        f"3. {n} concurrent connections held 1 s",
+        "no errors",
+        f"{len(errors)} errors, all done in {took:.2f} s (slowest {worst:.2f} s)",
+        not errors,
+    )
 
 
 async def error_rate(port: int, n: int) -> str:
@@ -191,8 +212,12 @@ async def error_rate(port: int, n: int) -> str:
     mean, sd = n * 0.02, math.sqrt(n * 0.02 * 0.98)
     lo, hi = math.ceil(mean - 2.5758 * sd), math.floor(mean + 2.5758 * sd)
     ok = lo <= failed <= hi and statuses.count(200) + failed == n
-    return row(f"4. 2% error rate, {n} requests", f"503s in [{lo}, {hi}] (99% binomial)",
-               f"{failed} ({failed / n:.2%})", ok)
+    return row(
+        f"4. 2% error rate, {n} requests",
+        f"503s in [{lo}, {hi}] (99% binomial)",
+        f"{failed} ({failed / n:.2%})",
+        ok,
+    )
 
 
 async def main(args: argparse.Namespace, port: int) -> list[str]:
@@ -215,8 +240,12 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="1,2,3,4", help="which checks (default all)")
     parser.add_argument("--seed", type=int, default=None, help="server --seed")
-    parser.add_argument("--requests", type=int, default=20000,
-                        help="requests for the lognormal check (default 20000)")
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=20000,
+        help="requests for the lognormal check (default 20000)",
+    )
     args = parser.parse_args()
     with contextlib.suppress(ImportError):
         import uvloop

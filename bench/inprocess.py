@@ -43,8 +43,12 @@ async def _send(message: Any) -> None:
 async def _run(app: Any, paths: list[str]) -> None:
     for path in paths:
         scope = {
-            "type": "http", "method": "GET", "path": path, "query_string": b"",
-            "headers": [(b"host", b"127.0.0.1:8080")], "client": ("127.0.0.1", 1),
+            "type": "http",
+            "method": "GET",
+            "path": path,
+            "query_string": b"",
+            "headers": [(b"host", b"127.0.0.1:8080")],
+            "client": ("127.0.0.1", 1),
         }
         await app(scope, _receive, _send)
 
@@ -84,8 +88,10 @@ def main() -> None:
         base = statistics.median(results[(1, "last")])
         for (n, mode), values in results.items():
             median = statistics.median(values)
-            print(f"N={n:>6} {mode:<6} median {median:6.2f} us  best {min(values):6.2f} us"
-                  f"  ({base / median:.0%} of one stub's rate)")
+            print(
+                f"N={n:>6} {mode:<6} median {median:6.2f} us  best {min(values):6.2f} us"
+                f"  ({base / median:.0%} of one stub's rate)"
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -44,8 +44,19 @@ def write_stubs(stubs: list[Stub], stub_dir: Path) -> None:
 
 
 def command(ctx: dict[str, Any]) -> list[str]:
-    return [str(BIN), "serve", "--stubs", str(ctx["stub_dir"]), "--host", "127.0.0.1",
-            "--port", str(ctx["port"]), "--no-watch", "--log-level", "warning"]
+    return [
+        str(BIN),
+        "serve",
+        "--stubs",
+        str(ctx["stub_dir"]),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(ctx["port"]),
+        "--no-watch",
+        "--log-level",
+        "warning",
+    ]
 
 
 def _versions() -> dict[str, str]:
@@ -57,7 +68,7 @@ def targets() -> list[Target]:
         Target(
             name="stubforge",
             description="stubforge serve: raw ASGI fast path, indexed router, uvicorn 1 worker "
-                        "(httptools, uvloop)",
+            "(httptools, uvloop)",
             write_stubs=write_stubs,
             command=command,
             ready_path=lambda ctx: f"http://127.0.0.1:{ctx['port']}/__admin/health",

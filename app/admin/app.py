@@ -61,8 +61,12 @@ def create_admin(state: ServerState) -> FastAPI:
     async def list_stubs() -> dict[str, Any]:
         """Every route being served, with the file and line it comes from."""
         extra = {s.id: s.describe() for s in state.ephemeral}
-        return {"stubs": [{**describe_route(r), "ephemeral": False, **extra.get(r.id, {})}
-                          for r in state.stubs.routes]}
+        return {
+            "stubs": [
+                {**describe_route(r), "ephemeral": False, **extra.get(r.id, {})}
+                for r in state.stubs.routes
+            ]
+        }
 
     @api.post("/__admin/reload", tags=["stubs"])
     async def reload() -> JSONResponse:

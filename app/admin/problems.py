@@ -125,10 +125,13 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
-    log.error("admin API %s %s: state store unavailable: %s",
-              request.method, request.url.path, exc)
-    return problem(503, f"state store unavailable: {exc}", kind="store-unavailable",
-                   headers={"retry-after": "1"})
+    log.error("admin API %s %s: state store unavailable: %s", request.method, request.url.path, exc)
+    return problem(
+        503,
+        f"state store unavailable: {exc}",
+        kind="store-unavailable",
+        headers={"retry-after": "1"},
+    )
 
 
 def install(api: FastAPI) -> None:

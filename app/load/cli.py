@@ -11,17 +11,30 @@ from app.load.loader import load_directory
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("stubs", nargs="?", type=Path, default=Path("stubs"),
-                   help="stubs directory or file (default: ./stubs)")
+    p.add_argument(
+        "stubs",
+        nargs="?",
+        type=Path,
+        default=Path("stubs"),
+        help="stubs directory or file (default: ./stubs)",
+    )
     p.add_argument("--json", action="store_true", help="print the errors as JSON")
 
 
 def run(args: argparse.Namespace) -> int:
     result = load_directory(args.stubs)
     if args.json:
-        print(json.dumps({"ok": result.ok, "files": len(result.files),
-                          "routes": result.route_count,
-                          "errors": [e.to_dict() for e in result.errors]}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "ok": result.ok,
+                    "files": len(result.files),
+                    "routes": result.route_count,
+                    "errors": [e.to_dict() for e in result.errors],
+                },
+                indent=2,
+            )
+        )
         return 0 if result.ok else 1
     if not result.ok:
         for err in result.errors:

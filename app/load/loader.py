@@ -146,7 +146,10 @@ def _duplicate_ids(files: Iterable[LoadedFile]) -> list[LoadError]:
                 where, at = first[route.id]
                 errors.append(
                     LoadError(
-                        f.display, line, col, f"routes[{i}].id",
+                        f.display,
+                        line,
+                        col,
+                        f"routes[{i}].id",
                         f"duplicate route id {route.id!r} (first defined at {where}:{at})",
                     )
                 )

@@ -19,13 +19,18 @@ def _relevant(change: object, path: str) -> bool:
     return not name.startswith(".") and not name.endswith(("~", ".swp", ".tmp"))
 
 
-async def watch(root: Path, on_change: Callable[[], Awaitable[object]],
-                stop: asyncio.Event) -> None:
+async def watch(
+    root: Path, on_change: Callable[[], Awaitable[object]], stop: asyncio.Event
+) -> None:
     """Run until ``stop`` is set; debounce 100 ms so an editor's save is one reload."""
     target = root if root.is_dir() else root.parent
     try:
         async for changes in awatch(
-            target, watch_filter=_relevant, debounce=100, step=25, stop_event=stop,
+            target,
+            watch_filter=_relevant,
+            debounce=100,
+            step=25,
+            stop_event=stop,
             recursive=True,
         ):
             names = sorted({Path(p).name for _, p in changes})

@@ -26,8 +26,10 @@ class PathTemplate:
         self.typed_params = sum(
             1 for s in self.segments if s.is_param and s.type in ("int", "uuid")
         )
-        self.catch_all = bool(self.segments) and self.segments[-1].type == "path" and (
-            self.segments[-1].is_param
+        self.catch_all = (
+            bool(self.segments)
+            and self.segments[-1].type == "path"
+            and (self.segments[-1].is_param)
         )
 
     def match(self, path: str) -> dict[str, Any] | None:

@@ -202,8 +202,8 @@ class Router:
                     entries.append(entry)
                 entry.add(route)
                 prio = route.priority
-                self._template_cut = prio if self._template_cut is None else max(
-                    self._template_cut, prio
+                self._template_cut = (
+                    prio if self._template_cut is None else max(self._template_cut, prio)
                 )
         for entry in entries:
             entry.freeze()
@@ -213,8 +213,10 @@ class Router:
         for path, entry in self._literal.items():
             for method, bucket in entry.by_method.items():
                 first = bucket.routes[0]
-                if bucket.index is None and not first.checks and (
-                    self._template_cut is None or first.priority >= self._template_cut
+                if (
+                    bucket.index is None
+                    and not first.checks
+                    and (self._template_cut is None or first.priority >= self._template_cut)
                 ):
                     self._direct[(method, path)] = first
 

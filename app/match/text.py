@@ -37,9 +37,7 @@ class TextMatcher:
             parts.append(f"contains {spec.contains!r}")
         if spec.one_of is not None:
             options = frozenset(o.casefold() if fold else o for o in spec.one_of)
-            tests.append(
-                (lambda v: v.casefold() in options) if fold else (lambda v: v in options)
-            )
+            tests.append((lambda v: v.casefold() in options) if fold else (lambda v: v in options))
             parts.append(f"one of {spec.one_of!r}")
         if self.wants_absent:
             parts.append("absent")

@@ -41,8 +41,6 @@ Duration = Annotated[
     float,
     BeforeValidator(parse_duration),
     Field(ge=0),
-    WithJsonSchema(
-        {"type": "string", "pattern": DURATION_PATTERN, "examples": ["250ms", "1.5s"]}
-    ),
+    WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN, "examples": ["250ms", "1.5s"]}),
 ]
 """A non-negative duration in seconds, written with a unit in YAML."""

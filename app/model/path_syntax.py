@@ -76,9 +76,7 @@ def parse_path_template(path: str) -> tuple[Segment, ...]:
         prefix, _, rest = part.partition("{")
         suffix = rest.partition("}")[2]
         if ptype == "path" and (i != len(parts) - 1 or suffix):
-            raise ValueError(
-                f"path {path!r}: the catch-all {{{name}:path}} must end the template"
-            )
+            raise ValueError(f"path {path!r}: the catch-all {{{name}:path}} must end the template")
         segments.append(Segment(name=name, type=ptype, prefix=prefix, suffix=suffix))
     return tuple(segments)
 

@@ -47,9 +47,7 @@ class _RateLimitBase(Model):
     @classmethod
     def _key(cls, value: str) -> str:
         if not _KEY.match(value):
-            raise ValueError(
-                f"invalid key {value!r}: use ip, none, header:NAME or query:NAME"
-            )
+            raise ValueError(f"invalid key {value!r}: use ip, none, header:NAME or query:NAME")
         if value.startswith("header:"):
             return value.lower()
         return value

@@ -17,14 +17,16 @@ from app.serve.prepared import ResponseBuilder
 class Behaviour:
     __slots__ = ("dribble", "latency", "limiter", "plain", "profile", "rate_limit", "rules")
 
-    def __init__(self, spec: BehaviourSpec, default_headers: Mapping[str, str],
-                 context: Mapping[str, Path]) -> None:
+    def __init__(
+        self, spec: BehaviourSpec, default_headers: Mapping[str, str], context: Mapping[str, Path]
+    ) -> None:
         self.latency: Sampler | None = scaled(sampler(spec.latency), spec.multiplier)
         self.rules: tuple[CompiledRule[ResponseBuilder], ...] = tuple(
             CompiledRule(
                 named.id,
                 named.rule,
-                None if named.rule.response is None
+                None
+                if named.rule.response is None
                 else ResponseBuilder(named.rule.response, default_headers, context),
                 named.profile,
             )

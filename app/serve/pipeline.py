@@ -54,14 +54,16 @@ class Plan:
     extra: Headers = field(default_factory=list)
 
 
-def _build(builder: ResponseBuilder, req: BehaviourRequest, params: dict[str, Any],
-           route_id: str) -> Prepared:
+def _build(
+    builder: ResponseBuilder, req: BehaviourRequest, params: dict[str, Any], route_id: str
+) -> Prepared:
     try:
         return builder.build(req, params)
     except Exception as exc:  # a template failed at render time: answer, don't crash
         log.warning("route %s: template error: %s", route_id, exc)
-        return json_response(500, {"error": "template error", "route": route_id,
-                                   "detail": str(exc)})
+        return json_response(
+            500, {"error": "template error", "route": route_id, "detail": str(exc)}
+        )
 
 
 async def decide(state: ServerState, req: BehaviourRequest, started: float) -> Plan:
@@ -70,10 +72,10 @@ async def decide(state: ServerState, req: BehaviourRequest, started: float) -> P
     # 1. session and profile: the header wins over the global profile
     profile = req.profile
     if profile is not None and profile not in stubs.profiles:
-        body = {"error": "unknown profile", "profile": profile,
-                "profiles": sorted(stubs.profiles)}
-        return Plan(Outcome(req, started, 400, session=req.session or None),
-                    json_response(400, body))
+        body = {"error": "unknown profile", "profile": profile, "profiles": sorted(stubs.profiles)}
+        return Plan(
+            Outcome(req, started, 400, session=req.session or None), json_response(400, body)
+        )
     if profile is None:
         profile = req.profile = state.profile
     session = req.session
@@ -84,8 +86,9 @@ async def decide(state: ServerState, req: BehaviourRequest, started: float) -> P
         req.scenarios = await store.items(session, scenarios.PREFIX)
     result = stubs.router.match(req)
     if req.method == "HEAD" and not (isinstance(result, Match) and "HEAD" in result.route.methods):
-        as_get = BehaviourRequest("GET", req.path, req.query_string, req.raw_headers, req.body,
-                                  req.client)
+        as_get = BehaviourRequest(
+            "GET", req.path, req.query_string, req.raw_headers, req.body, req.client
+        )
         as_get.session, as_get.profile, as_get.scenarios = session, profile, req.scenarios
         found = stubs.router.match(as_get)
         if isinstance(found, Match):  # HEAD is GET without a body unless stubbed itself
@@ -112,13 +115,12 @@ async def decide(state: ServerState, req: BehaviourRequest, started: float) -> P
     limit = behaviour.rate_limit
     if limit is not None:
         key = f"limit:{behaviour.limiter}:{ratelimit.client_key(limit, req)}"
-        decision: ratelimit.Decision = await store.update(
-            session, key, ratelimit.step(limit, now)
-        )
+        decision: ratelimit.Decision = await store.update(session, key, ratelimit.step(limit, now))
         plan.extra += ratelimit.headers(limit, decision, behaviour.limiter, now)
         if not decision.allowed:
-            plan.response = Prepared(limit.status, [(b"content-type", b"application/json")],
-                                     dump_json(limit.body))
+            plan.response = Prepared(
+                limit.status, [(b"content-type", b"application/json")], dump_json(limit.body)
+            )
             outcome.rule = f"rate_limit:{behaviour.limiter}"
     # 4. error rules and faults: the first rule that fires wins
     if plan.response is None:
@@ -148,11 +150,15 @@ async def decide(state: ServerState, req: BehaviourRequest, started: float) -> P
         # 5. state: the scenario moves on and the sequence advances
         step = route.scenario
         if step is not None and step.next is not None:
-            await store.update(session, scenarios.key(step.scenario),
-                               scenarios.transition(step.requires, step.next))
+            await store.update(
+                session,
+                scenarios.key(step.scenario),
+                scenarios.transition(step.requires, step.next),
+            )
         if route.sequence:
             index: int = await store.update(
-                session, sequences.key(route.id),
+                session,
+                sequences.key(route.id),
                 sequences.advance(len(route.sequence), route.sequence_repeat),
             )
             outcome.rule = f"sequence[{index}]"
@@ -174,8 +180,9 @@ async def decide(state: ServerState, req: BehaviourRequest, started: float) -> P
     return plan
 
 
-async def _since_profile(state: ServerState, session: str, profile: str | None,
-                         req: BehaviourRequest, now: float) -> float | None:
+async def _since_profile(
+    state: ServerState, session: str, profile: str | None, req: BehaviourRequest, now: float
+) -> float | None:
     """Seconds since ``profile`` was switched on: globally, or first seen in the session."""
     if profile is None:
         return None

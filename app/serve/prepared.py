@@ -67,8 +67,9 @@ def dump_json(value: Any) -> bytes:
 
 
 def json_response(status: int, value: Any, headers: Headers | None = None) -> Prepared:
-    return Prepared(status, [(b"content-type", b"application/json"), *(headers or [])],
-                    dump_json(value))
+    return Prepared(
+        status, [(b"content-type", b"application/json"), *(headers or [])], dump_json(value)
+    )
 
 
 def _merge_headers(defaults: Mapping[str, str], own: Mapping[str, str]) -> dict[str, str]:
@@ -78,8 +79,11 @@ def _merge_headers(defaults: Mapping[str, str], own: Mapping[str, str]) -> dict[
 
 
 def _encode_headers(headers: Mapping[str, str]) -> Headers:
-    return [(k.encode("latin-1"), v.encode("latin-1", errors="replace")) for k, v in headers.items()
-            if k != "content-length"]
+    return [
+        (k.encode("latin-1"), v.encode("latin-1", errors="replace"))
+        for k, v in headers.items()
+        if k != "content-length"
+    ]
 
 
 class ResponseBuilder:
@@ -123,8 +127,11 @@ class ResponseBuilder:
         templated_headers = templated and any(is_template(v) for v in headers.values())
         self._headers: list[tuple[bytes, Renderer]] | Headers
         if templated_headers:
-            self._headers = [(k.encode("latin-1"), compile_text(v)) for k, v in headers.items()
-                             if k != "content-length"]
+            self._headers = [
+                (k.encode("latin-1"), compile_text(v))
+                for k, v in headers.items()
+                if k != "content-length"
+            ]
         else:
             self._headers = _encode_headers(headers)
         dynamic = self._json is not None or self._body is not None or templated_headers

@@ -62,7 +62,11 @@ class ReplayApp:
             return
         client = scope.get("client")
         req = BehaviourRequest(
-            scope["method"], scope["path"], scope["query_string"], headers, body,
+            scope["method"],
+            scope["path"],
+            scope["query_string"],
+            headers,
+            body,
             client[0] if client else None,
         )
         req.session, req.profile = read_selectors(headers)
@@ -86,8 +90,10 @@ async def _send(send: Send, response: Prepared) -> None:
 
 _STORE_UNAVAILABLE = json_response(
     503,
-    {"error": "state store unavailable",
-     "detail": "the shared state store (Redis) cannot be reached; retry shortly"},
+    {
+        "error": "state store unavailable",
+        "detail": "the shared state store (Redis) cannot be reached; retry shortly",
+    },
     [(b"retry-after", b"1")],
 )
 

@@ -85,7 +85,9 @@ async def _disconnected(receive: Receive) -> None:
 
 
 def _unsupported(fault: FaultPlan) -> Prepared:
-    log.warning("fault %s needs the stubforge server (uvicorn with the wire extension)",
-                fault.fault.value)
-    return json_response(500, {"error": "fault not supported by this server",
-                               "fault": fault.fault.value})
+    log.warning(
+        "fault %s needs the stubforge server (uvicorn with the wire extension)", fault.fault.value
+    )
+    return json_response(
+        500, {"error": "fault not supported by this server", "fault": fault.fault.value}
+    )

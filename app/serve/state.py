@@ -93,7 +93,9 @@ class ServerState:
                 self.load_errors = errors
                 log.error(
                     "reload (%s) failed with %d error(s); still serving the last good %d route(s)",
-                    reason, len(errors), len(self.stubs.routes),
+                    reason,
+                    len(errors),
+                    len(self.stubs.routes),
                 )
                 for err in errors:
                     log.error("%s", err)

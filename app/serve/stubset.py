@@ -94,8 +94,14 @@ def compile_route(
         for r in (route.sequence.responses if route.sequence else ())
     )
     plan = RoutePlan(
-        route_id, service, variants, sampler(route.latency or default_latency), route,
-        behaviours, sequence, route.sequence is not None and route.sequence.then == "repeat",
+        route_id,
+        service,
+        variants,
+        sampler(route.latency or default_latency),
+        route,
+        behaviours,
+        sequence,
+        route.sequence is not None and route.sequence.then == "repeat",
     )
     return MatchRoute(
         route_id, req.methods, req.path, checks, route.priority, order, plan, file, line
