@@ -12,15 +12,15 @@ and the median, and the cost relative to the unobserved server.
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from loadgen import free_port, wait_up, wrk
 
 STUB = """version: 1
 routes:
@@ -35,45 +35,9 @@ CONFIGS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def wait_up(port: int, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit(f"server on {port} did not start")
-
-
 def run_wrk(port: int, args: argparse.Namespace) -> float:
-    out = subprocess.run(
-        [
-            "wrk",
-            "-t",
-            str(args.threads),
-            "-c",
-            str(args.connections),
-            "-d",
-            f"{args.duration}s",
-            f"http://127.0.0.1:{port}/v1/ping",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=args.duration + 30,
-        check=True,
-    ).stdout
-    m = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    if m is None or "Non-2xx" in out or "Socket errors" in out:
-        raise SystemExit("wrk run failed or saw errors:\n" + out)
-    return float(m.group(1))
+    url = f"http://127.0.0.1:{port}/v1/ping"
+    return wrk(url, args.threads, args.connections, args.duration).rps
 
 
 def measure(stubs: Path, extra: list[str], args: argparse.Namespace) -> float:

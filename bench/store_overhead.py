@@ -12,15 +12,14 @@ and with ``--store redis://...``, alternating for ``--rounds`` rounds. Each is l
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from loadgen import free_port, wait_up, wrk
 
 STUB = """version: 1
 routes:
@@ -29,63 +28,12 @@ routes:
     response: {status: 200, json: {ok: true}}
     rate_limit: {limit: 1000000000, per: 1h}
 """
-_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def wait_up(port: int, probe: bytes | None = None, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
-                if probe is None:
-                    return
-                s.sendall(probe)
-                if s.recv(16):
-                    return
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit(f"nothing answered on port {port}")
-
-
-def _ms(text: str) -> float:
-    m = re.fullmatch(r"([\d.]+)(us|ms|s)", text)
-    if m is None:
-        raise SystemExit(f"cannot read wrk latency {text!r}")
-    return float(m.group(1)) * _UNITS[m.group(2)]
 
 
 def run_wrk(port: int, args: argparse.Namespace, duration: int) -> tuple[float, float, float]:
     """``(req/s, p50 ms, p99 ms)``."""
-    out = subprocess.run(
-        [
-            "wrk",
-            "--latency",
-            "-t",
-            str(args.threads),
-            "-c",
-            str(args.connections),
-            "-d",
-            f"{duration}s",
-            f"http://127.0.0.1:{port}/v1/limited",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=duration + 30,
-        check=True,
-    ).stdout
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    p50 = re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE)
-    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE)
-    if rps is None or p50 is None or p99 is None or "Non-2xx" in out or "Socket errors" in out:
-        raise SystemExit("wrk run failed or saw errors:\n" + out)
-    return float(rps.group(1)), _ms(p50.group(1)), _ms(p99.group(1))
+    result = wrk(f"http://127.0.0.1:{port}/v1/limited", args.threads, args.connections, duration)
+    return result.rps, result.p50_ms, result.p99_ms
 
 
 def measure(stubs: Path, store: str, args: argparse.Namespace) -> tuple[float, float, float]:
