@@ -207,9 +207,10 @@ class Router:
                 )
         for entry in entries:
             entry.freeze()
-        # (method, path) -> the route, where one unconditional literal route answers it
-        # and no template can outrank it: one dict lookup, nothing else to touch.
-        self._direct: dict[tuple[str, str], MatchRoute] = {}
+        self.direct: dict[str, dict[str, MatchRoute]] = {}
+        """method -> path -> the route, where one unconditional literal route answers it
+        and no template can outrank it: a dict lookup and nothing else to touch (keyed by
+        method first, so no key tuple is built or compared per request)."""
         for path, entry in self._literal.items():
             for method, bucket in entry.by_method.items():
                 first = bucket.routes[0]
@@ -218,7 +219,7 @@ class Router:
                     and not first.checks
                     and (self._template_cut is None or first.priority >= self._template_cut)
                 ):
-                    self._direct[(method, path)] = first
+                    self.direct.setdefault(method, {})[path] = first
 
     def __len__(self) -> int:
         return len(self.routes)
@@ -248,9 +249,11 @@ class Router:
     def match(self, req: Request) -> Match | Miss:
         """The best route accepting ``req``, or a :class:`Miss`."""
         method = req.method
-        direct = self._direct.get((method, req.path))
-        if direct is not None:
-            return Match(direct, {})
+        by_path = self.direct.get(method)
+        if by_path is not None:
+            direct = by_path.get(req.path)
+            if direct is not None:
+                return Match(direct, {})
         entry = self._literal.get(req.path)
         cut = self._template_cut
         tried: list[MatchRoute] = []

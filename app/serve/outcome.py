@@ -10,6 +10,19 @@ from typing import Any
 from app.match.request import Request
 
 
+class RouteMemo:
+    """A place on a route where an observer may remember something about it: the metrics
+    keep the offset of the route's row there, so a request for a static route finds its
+    counters without a dictionary lookup. ``owner`` says whose value it is (a stale or
+    foreign value is recomputed)."""
+
+    __slots__ = ("owner", "value")
+
+    def __init__(self) -> None:
+        self.owner: object = None
+        self.value: int = 0
+
+
 @dataclass(slots=True)
 class Outcome:
     request: Request
@@ -34,6 +47,8 @@ class Outcome:
     """Which behaviour rule decided the response (an error rule, a rate limit...)."""
     duration: float = 0.0
     """Seconds from arrival to the end of the response."""
+    memo: RouteMemo | None = None
+    """The answering route's memo, when it has one (static routes do)."""
 
 
 Observer = Callable[[Outcome], None]

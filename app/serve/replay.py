@@ -70,6 +70,27 @@ class ReplayApp:
             client[0] if client else None,
         )
         req.session, req.profile = read_selectors(headers)
+        statics = state.stubs.static.get(req.method)
+        if statics is not None and req.profile is None and state.profile is None:
+            hit = statics.get(req.path)
+            if hit is not None and not state.config.debug_headers:
+                # a static route: nothing to match or plan (the same answer decide gives)
+                await send(
+                    {"type": "http.response.start", "status": hit.status, "headers": hit.headers}
+                )
+                await send({"type": "http.response.body", "body": hit.body})
+                if self.observers:
+                    self._observe(
+                        Outcome(
+                            req,
+                            started,
+                            hit.status,
+                            hit.route_id,
+                            session=req.session or None,
+                            memo=hit,
+                        )
+                    )
+                return
         try:
             plan = await decide(state, req, started)
         except StoreUnavailable as exc:  # Redis down: answer 503, keep serving

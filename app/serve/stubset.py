@@ -22,6 +22,7 @@ from app.serve.behaviour import Behaviour
 from app.serve.plan import RoutePlan, Variant, VariantsCheck
 from app.serve.prepared import ResponseBuilder
 from app.serve.session import ScenarioCheck
+from app.serve.statics import StaticTable, static_table
 
 
 @dataclass
@@ -35,6 +36,11 @@ class StubSet:
     """Every scenario and the states routes mention."""
     stateful: bool = False
     """Some route requires a scenario state (requests then load their session's states)."""
+    static: StaticTable = field(init=False)
+    """The routes answered without planning (:mod:`app.serve.statics`)."""
+
+    def __post_init__(self) -> None:
+        self.static = static_table(self.router)
 
     @property
     def routes(self) -> list[MatchRoute]:
