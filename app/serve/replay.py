@@ -25,6 +25,7 @@ from app.serve.prepared import Prepared, json_response
 from app.serve.responder import respond
 from app.serve.session import BehaviourRequest, read_selectors
 from app.serve.state import ServerState
+from app.serve.statics import StaticRoute
 from app.store.errors import StoreUnavailable
 
 log = logging.getLogger("stubforge")
@@ -43,6 +44,20 @@ class ReplayApp:
                 observer(outcome)
             except Exception:  # an observer bug must never break serving
                 log.exception("observer failed")
+
+    def _static(self, req: BehaviourRequest) -> StaticRoute | None:
+        """The static table's entry for ``req``, when the table may answer: no profile in
+        force (a profile can add behaviour to any route) and no debug headers."""
+        state = self.state
+        by_path = state.stubs.static.get(req.method)
+        if (
+            by_path is None
+            or req.profile is not None
+            or state.profile is not None
+            or state.config.debug_headers
+        ):
+            return None
+        return by_path.get(req.path)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.time()
@@ -70,27 +85,14 @@ class ReplayApp:
             client[0] if client else None,
         )
         req.session, req.profile = read_selectors(headers)
-        statics = state.stubs.static.get(req.method)
-        if statics is not None and req.profile is None and state.profile is None:
-            hit = statics.get(req.path)
-            if hit is not None and not state.config.debug_headers:
-                # a static route: nothing to match or plan (the same answer decide gives)
-                await send(
-                    {"type": "http.response.start", "status": hit.status, "headers": hit.headers}
-                )
-                await send({"type": "http.response.body", "body": hit.body})
-                if self.observers:
-                    self._observe(
-                        Outcome(
-                            req,
-                            started,
-                            hit.status,
-                            hit.route_id,
-                            session=req.session or None,
-                            memo=hit,
-                        )
-                    )
-                return
+        hit = self._static(req)
+        if hit is not None:  # nothing to match or plan: the answer decide would give
+            start = {"type": "http.response.start", "status": hit.status, "headers": hit.headers}
+            await send(start)
+            await send({"type": "http.response.body", "body": hit.body})
+            if self.observers:
+                self._observe(hit.outcome(req, started))
+            return
         try:
             plan = await decide(state, req, started)
         except StoreUnavailable as exc:  # Redis down: answer 503, keep serving

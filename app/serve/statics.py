@@ -21,9 +21,10 @@ which keeps the processor's page-table caches (TLB) useful.
 from __future__ import annotations
 
 from app.match.router import Router
-from app.serve.outcome import RouteMemo
+from app.serve.outcome import Outcome, RouteMemo
 from app.serve.plan import RoutePlan
 from app.serve.prepared import Headers
+from app.serve.session import BehaviourRequest
 
 StaticTable = dict[str, dict[str, "StaticRoute"]]
 """method -> path -> entry."""
@@ -40,6 +41,12 @@ class StaticRoute(RouteMemo):
         self.status = status
         self.headers = headers
         self.body = body
+
+    def outcome(self, req: BehaviourRequest, started: float) -> Outcome:
+        """What the observers are told of an answer from this entry."""
+        return Outcome(
+            req, started, self.status, self.route_id, session=req.session or None, memo=self
+        )
 
 
 def static_table(router: Router) -> StaticTable:
