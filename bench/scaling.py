@@ -6,11 +6,12 @@ The shared harness (``bench/run_peers.sh``) starts a fresh server per stub set a
 the modes one after the other, minutes apart; on this shared host the speed drifts by
 +/-20% over minutes, which swamps a 10% criterion. This script uses the harness's own
 pieces (its S2 stub sets, ``wrk -t2 -c32`` with its Lua script, its CPU accounting) but
-keeps two stubforge servers running -- one stub, and N stubs -- and alternates short
-measured runs between them: each round measures the one-stub server, then N stubs hit
-at the last and at a random stub, in a rotating order. Each N-stub run is compared with
-the one-stub run of the same round; the report gives the median of those ratios next to
-the medians of the raw figures, plus requests per second of server CPU.
+keeps three stubforge servers running -- S1's one stub, S2's one stub, and S2's N
+stubs -- and alternates short measured runs between them: each round measures both
+one-stub servers, then N stubs hit at the last and at a random stub, in a rotating
+order. Each run is compared with the one-stub runs of the same round; the report gives
+the medians of those ratios next to the medians of the raw figures, plus requests per
+second of server CPU.
 
 Needs wrk and ../shared/bench beside the repository; servers on 127.0.0.1 only.
 """
@@ -84,12 +85,14 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=10_000)
     ap.add_argument("--out", type=Path, default=HERE / "results")
     args = ap.parse_args()
+    ping_set = bench.build_scenarios(["S1"], [])[0]
     one_set = bench.build_scenarios(["S2"], [1])[0]
     many_set = bench.build_scenarios(["S2"], [args.n])[0]
-    runs = {("1", "last"): one_set.runs[0]}
+    runs = {("S1", "fixed"): ping_set.runs[0], ("1", "last"): one_set.runs[0]}
     runs.update({(str(args.n), r.mode): r for r in many_set.runs if r.mode in ("last", "random")})
     work = Path(tempfile.mkdtemp(prefix="stubforge-scaling-"))
     servers = {
+        "S1": _Server(ping_set.stubs, work, "ping"),
         "1": _Server(one_set.stubs, work, "one"),
         str(args.n): _Server(many_set.stubs, work, "many"),
     }
@@ -113,28 +116,36 @@ def main() -> None:
             server.stop()
     args.out.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    (args.out / f"scaling-{stamp}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
-    print(_report(rows, args))
+    lines = "".join(json.dumps(r) + "\n" for r in rows)
+    (args.out / f"alternating-{stamp}.jsonl").write_text(lines)
+    report = _report(rows, args)
+    (args.out / f"alternating-{stamp}.md").write_text(report + "\n")
+    print(report)
 
 
 def _report(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
-    base = {r["round"]: r for r in rows if r["n"] == "1"}
+    s1 = {r["round"]: r["rps"] for r in rows if r["n"] == "S1"}
+    one = {r["round"]: r["rps"] for r in rows if r["n"] == "1"}
     lines = [
-        f"{args.rounds} rounds of {args.duration:g} s per run, wrk -t2 -c32 (harness Lua script)",
+        f"{args.rounds} rounds of {args.duration} s per run, wrk -t2 -c32 (harness Lua script);"
+        " ratios: median over rounds of the run's req/s over the one-stub run's of the same"
+        " round (S1 ping, or S2 with N=1)",
         "",
-        "| stubs | mode | req/s median (min-max) | vs. one stub, same round (median) |"
+        "| stubs | mode | req/s median (min-max) | vs. S1 | vs. S2 N=1 |"
         " req/s per server core (median) |",
-        "|---|---|---|---:|---:|",
+        "|---|---|---|---:|---:|---:|",
     ]
     for n, mode in dict.fromkeys((r["n"], r["mode"]) for r in rows):
         sel = [r for r in rows if (r["n"], r["mode"]) == (n, mode)]
         rps = [r["rps"] for r in sel]
-        ratio = statistics.median(r["rps"] / base[r["round"]]["rps"] for r in sel)
+        vs_s1 = statistics.median(r["rps"] / s1[r["round"]] for r in sel)
+        vs_one = statistics.median(r["rps"] / one[r["round"]] for r in sel)
         per_core = statistics.median(r["rps"] / r["cores"] for r in sel if r["cores"] > 0)
         spread = f"{min(rps):,.0f}-{max(rps):,.0f}"
+        label = "1 (S1 ping)" if n == "S1" else f"{int(n):,}"
         lines.append(
-            f"| {int(n):,} | {mode} | {statistics.median(rps):,.0f} ({spread})"
-            f" | {ratio:.0%} | {per_core:,.0f} |"
+            f"| {label} | {mode} | {statistics.median(rps):,.0f} ({spread})"
+            f" | {vs_s1:.0%} | {vs_one:.0%} | {per_core:,.0f} |"
         )
     return "\n".join(lines)
 

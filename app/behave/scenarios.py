@@ -4,6 +4,7 @@ every scenario starts in ``started``."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from app.model.state import INITIAL_STATE
@@ -15,7 +16,7 @@ def key(scenario: str) -> str:
     return PREFIX + scenario
 
 
-def current(states: dict[str, Any], scenario: str) -> str:
+def current(states: Mapping[str, Any], scenario: str) -> str:
     """The state of ``scenario`` in a session's snapshot."""
     value = states.get(scenario)
     return value if isinstance(value, str) else INITIAL_STATE

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 from app.serve.outcome import Outcome
@@ -36,7 +36,7 @@ class RawEntry(NamedTuple):
     client: str | None
     status: int
     route_id: str | None
-    params: dict[str, Any]
+    params: Mapping[str, Any]
     near_misses: list[dict[str, Any]] | None
     session: str | None
     profile: str | None

@@ -3,11 +3,16 @@ the response is sent. Observers must be fast and must not raise."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from app.match.request import Request
+
+NO_PARAMS: Mapping[str, Any] = MappingProxyType({})
+"""The path parameters of an outcome without any: one shared read-only mapping, so that
+the journal does not keep an empty dict per request."""
 
 
 class RouteMemo:
@@ -32,7 +37,7 @@ class Outcome:
     """Status sent (0 when a fault sent none)."""
     route_id: str | None = None
     """The matched route, or ``None`` when unmatched."""
-    params: dict[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = field(default_factory=lambda: NO_PARAMS)
     near_misses: list[dict[str, Any]] | None = None
     """For unmatched requests: the closest routes and what differed."""
     session: str | None = None

@@ -3,6 +3,8 @@ states the request is matched against."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from app.behave.scenarios import current
@@ -12,6 +14,8 @@ from app.match.request import Request
 SESSION_HEADER = b"x-stubforge-session"
 PROFILE_HEADER = b"x-stubforge-profile"
 DEFAULT_SESSION = ""
+NO_STATES: Mapping[str, Any] = MappingProxyType({})
+"""The scenario states of a request when no route needs them (shared, read-only)."""
 
 
 class BehaviourRequest(Request):
@@ -31,7 +35,7 @@ class BehaviourRequest(Request):
         super().__init__(method, path, query_string, raw_headers, body, client)
         self.session = DEFAULT_SESSION
         self.profile: str | None = None
-        self.scenarios: dict[str, Any] = {}
+        self.scenarios: Mapping[str, Any] = NO_STATES
 
 
 def read_selectors(raw_headers: list[tuple[bytes, bytes]]) -> tuple[str, str | None]:
