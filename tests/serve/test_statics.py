@@ -170,3 +170,27 @@ def test_static_answers_are_journaled_and_counted_across_metric_resets(
     assert counter not in client.get(url + "/__admin/metrics").text
     client.get(url + "/plain")
     assert counter + "1" in client.get(url + "/__admin/metrics").text
+
+
+def test_ephemeral_stubs_override_a_static_route_and_removal_restores_it(
+    write_stub: WriteStubs, serve: Serve, client: httpx.Client
+) -> None:
+    write_stub("shop.yaml", ROUTES)
+    url = serve().url
+    scoped = client.post(
+        url + "/__admin/stubs",
+        params={"session": "ci-1"},
+        json={"request": {"path": "/plain"}, "response": {"json": {"scoped": True}}},
+    )
+    assert scoped.status_code == 201
+    mine = {"x-stubforge-session": "ci-1"}
+    assert client.get(url + "/plain", headers=mine).json() == {"scoped": True}
+    assert client.get(url + "/plain").json() == {"ok": True}  # other sessions: the file
+    unscoped = client.post(
+        url + "/__admin/stubs",
+        json={"request": {"path": "/plain"}, "response": {"json": {"everyone": True}}},
+    )
+    assert client.get(url + "/plain").json() == {"everyone": True}
+    stub_id = unscoped.json()["stubs"][0]["id"]
+    assert client.delete(url + "/__admin/stubs/" + stub_id).status_code == 200
+    assert client.get(url + "/plain").json() == {"ok": True}
