@@ -61,9 +61,9 @@ def main() -> None:
     parser.add_argument("--exchanges", type=int, default=100_000)
     parser.add_argument("--routes", type=int, default=200)
     args = parser.parse_args()
-    from app.compile.hints import Hints
-    from app.compile.merge import write_output
-    from app.compile.pipeline import compile_directory
+    from stubforge.compile.hints import Hints
+    from stubforge.compile.merge import write_output
+    from stubforge.compile.pipeline import compile_directory
 
     rng = random.Random(5)
     with tempfile.TemporaryDirectory() as tmp:

@@ -66,7 +66,7 @@ def server(seed: int | None) -> Iterator[int]:
         cmd = [
             sys.executable,
             "-m",
-            "app.cli",
+            "stubforge.cli",
             "serve",
             "--stubs",
             tmp,

@@ -46,7 +46,7 @@ def measure(stubs: Path, extra: list[str], args: argparse.Namespace) -> float:
         [
             sys.executable,
             "-m",
-            "app.cli",
+            "stubforge.cli",
             "serve",
             "--stubs",
             str(stubs),
@@ -73,10 +73,10 @@ def observer_cost(n: int = 200_000) -> dict[str, float]:
     """Microseconds per request spent in each observer, on a realistic GET outcome."""
     import timeit
 
-    from app.match.request import Request
-    from app.serve.journal import Journal
-    from app.serve.metrics import Metrics
-    from app.serve.outcome import Outcome
+    from stubforge.match.request import Request
+    from stubforge.serve.journal import Journal
+    from stubforge.serve.metrics import Metrics
+    from stubforge.serve.outcome import Outcome
 
     headers = [(b"host", b"127.0.0.1:8080"), (b"user-agent", b"wrk"), (b"accept", b"*/*")]
     outcome = Outcome(

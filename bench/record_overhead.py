@@ -72,7 +72,7 @@ def start_upstream(body_size: int) -> tuple[subprocess.Popen[str], int]:
 def start_recorder(upstream_port: int, out: Path) -> tuple[subprocess.Popen[str], int]:
     env = dict(os.environ, STUBFORGE_REDACT_KEY="bench-key")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "app.record", "record", "--upstream",
+        [sys.executable, "-m", "stubforge.record", "record", "--upstream",
          f"http://127.0.0.1:{upstream_port}", "--listen", "127.0.0.1:0", "--out", str(out)],
         cwd=ROOT,
         env=env,

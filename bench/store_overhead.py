@@ -42,7 +42,7 @@ def measure(stubs: Path, store: str, args: argparse.Namespace) -> tuple[float, f
         [
             sys.executable,
             "-m",
-            "app.cli",
+            "stubforge.cli",
             "serve",
             "--stubs",
             str(stubs),

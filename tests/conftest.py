@@ -42,7 +42,7 @@ def serve(stub_dir: Path) -> Iterator[Callable[..., RunningServer]]:
     def start(**kwargs: object) -> RunningServer:
         from dataclasses import replace
 
-        from app.serve.config import ServeConfig
+        from stubforge.serve.config import ServeConfig
 
         config = replace(ServeConfig(watch=False), **kwargs)  # type: ignore[arg-type]
         cm = running_server(stub_dir, config)

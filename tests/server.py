@@ -16,10 +16,10 @@ from pathlib import Path
 
 import uvicorn
 
-from app.serve.config import ServeConfig
-from app.serve.dispatcher import Dispatcher
-from app.serve.server import build_app, uvicorn_config
-from app.serve.state import ServerState
+from stubforge.serve.config import ServeConfig
+from stubforge.serve.dispatcher import Dispatcher
+from stubforge.serve.server import build_app, uvicorn_config
+from stubforge.serve.state import ServerState
 
 
 @dataclass

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
+from stubforge.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -22,7 +22,7 @@ def _serve_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Comp
     environ = {k: v for k, v in os.environ.items() if k != "STUBFORGE_ADMIN_TOKEN"}
     environ.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "app.cli", "serve", *args],
+        [sys.executable, "-m", "stubforge.cli", "serve", *args],
         capture_output=True,
         text=True,
         timeout=20,
@@ -40,7 +40,7 @@ def test_refuses_to_listen_beyond_loopback_without_a_token(stub_dir: Path, host:
 
 
 def test_loopback_hosts_need_no_token() -> None:
-    from app.admin.auth import is_loopback
+    from stubforge.admin.auth import is_loopback
 
     assert all(is_loopback(h) for h in ("127.0.0.1", "127.3.2.1", "::1", "[::1]", "localhost"))
     assert not any(is_loopback(h) for h in ("0.0.0.0", "::", "10.0.0.1", "example.com"))

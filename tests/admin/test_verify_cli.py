@@ -37,7 +37,7 @@ expect:
 def _verify(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "STUBFORGE_ADMIN_TOKEN"}
     return subprocess.run(
-        [sys.executable, "-m", "app.cli", "verify", path.name, *args],
+        [sys.executable, "-m", "stubforge.cli", "verify", path.name, *args],
         capture_output=True,
         text=True,
         timeout=30,

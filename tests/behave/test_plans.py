@@ -8,15 +8,15 @@ import random
 import pytest
 from pydantic import TypeAdapter
 
-from app.behave import ratelimit, sequences
-from app.behave.dribble import pieces
-from app.behave.errors import in_window
-from app.behave.latency import lognormal_params
-from app.behave.rng import RandomStreams
-from app.model.dribble import Dribble
-from app.model.errors import ErrorWindow
-from app.model.latency import LognormalLatency
-from app.model.ratelimit import RateLimit
+from stubforge.behave import ratelimit, sequences
+from stubforge.behave.dribble import pieces
+from stubforge.behave.errors import in_window
+from stubforge.behave.latency import lognormal_params
+from stubforge.behave.rng import RandomStreams
+from stubforge.model.dribble import Dribble
+from stubforge.model.errors import ErrorWindow
+from stubforge.model.latency import LognormalLatency
+from stubforge.model.ratelimit import RateLimit
 
 LIMIT: TypeAdapter[RateLimit] = TypeAdapter(RateLimit)
 

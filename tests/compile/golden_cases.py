@@ -273,9 +273,9 @@ CASES: dict[str, Callable[[], Tape]] = {
 
 
 def main() -> None:
-    from app.compile.hints import Hints
-    from app.compile.merge import write_output
-    from app.compile.pipeline import compile_directory
+    from stubforge.compile.hints import Hints
+    from stubforge.compile.merge import write_output
+    from stubforge.compile.pipeline import compile_directory
 
     chosen = sys.argv[1:] or list(CASES)
     for name in chosen:

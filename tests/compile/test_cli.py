@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from app.cli import main
+from stubforge.cli import main
 
 from .golden_cases import GOLDEN
 
@@ -21,7 +21,7 @@ def test_output_passes_stubforge_check(tmp_path: Path) -> None:
     out = tmp_path / "stubs"
     assert _compile(GOLDEN / "rest" / "recordings", out) == 0
     done = subprocess.run(
-        [sys.executable, "-m", "app.cli", "check", str(out)],
+        [sys.executable, "-m", "stubforge.cli", "check", str(out)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -47,7 +47,7 @@ def test_hand_edits_in_the_overrides_file_survive_recompiling(tmp_path: Path) ->
     assert "id: get-v1-users-me\n" not in compiled
     assert "Routes defined by hand (not compiled here): get-v1-users-me" in compiled
     assert "edited by hand" in overrides.read_text()
-    from app.load.loader import load_directory
+    from stubforge.load.loader import load_directory
 
     result = load_directory(out)
     assert result.ok, [str(e) for e in result.errors]

@@ -8,10 +8,10 @@ from typing import Any
 
 import yaml
 
-from app.compile.hints import Hints
-from app.compile.merge import write_output
-from app.compile.pipeline import compile_directory
-from app.load.loader import load_directory
+from stubforge.compile.hints import Hints
+from stubforge.compile.merge import write_output
+from stubforge.compile.pipeline import compile_directory
+from stubforge.load.loader import load_directory
 
 from .factory import Tape
 

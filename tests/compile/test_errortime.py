@@ -8,8 +8,8 @@ from typing import Any
 
 import yaml
 
-from app.compile.hints import Hints
-from app.compile.pipeline import compile_directory
+from stubforge.compile.hints import Hints
+from stubforge.compile.pipeline import compile_directory
 
 from .factory import Tape
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from app.compile.hints import Hints
-from app.compile.merge import write_output
-from app.compile.pipeline import compile_directory
-from app.load.loader import load_directory
+from stubforge.compile.hints import Hints
+from stubforge.compile.merge import write_output
+from stubforge.compile.pipeline import compile_directory
+from stubforge.load.loader import load_directory
 
 from .golden_cases import CASES, GOLDEN
 

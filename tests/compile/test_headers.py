@@ -10,9 +10,9 @@ import httpx
 import pytest
 import yaml
 
-from app.compile.hints import Hints
-from app.compile.merge import write_output
-from app.compile.pipeline import compile_directory
+from stubforge.compile.hints import Hints
+from stubforge.compile.merge import write_output
+from stubforge.compile.pipeline import compile_directory
 from tests.server import running_server
 
 from .factory import Tape

@@ -11,12 +11,12 @@ from typing import Any
 import httpx
 import pytest
 
-from app.compile.hints import Hints
-from app.compile.latency import quantile
-from app.compile.merge import write_output
-from app.compile.pipeline import compile_directory
-from app.model.recording import read_recordings
-from app.serve.config import ServeConfig
+from stubforge.compile.hints import Hints
+from stubforge.compile.latency import quantile
+from stubforge.compile.merge import write_output
+from stubforge.compile.pipeline import compile_directory
+from stubforge.model.recording import read_recordings
+from stubforge.serve.config import ServeConfig
 from tests.record.conftest import Recorder
 from tests.server import running_server
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
+from stubforge.cli import main
 
 # (case id, file text, expected lines with {f} standing for the file's displayed path)
 BROKEN: list[tuple[str, str, list[str]]] = [
@@ -417,7 +417,7 @@ BROKEN: list[tuple[str, str, list[str]]] = [
 
 
 def _route_fields() -> str:
-    from app.model.stub import Route
+    from stubforge.model.stub import Route
 
     return ", ".join(f.alias or n for n, f in Route.model_fields.items())
 
@@ -425,7 +425,7 @@ def _route_fields() -> str:
 def _both_responses_message() -> str:
     from pydantic import ValidationError
 
-    from app.model.stub import Route
+    from stubforge.model.stub import Route
 
     try:
         Route.model_validate(

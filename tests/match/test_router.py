@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from app.load.loader import load_directory
-from app.match.request import Request
-from app.match.router import Match, MatchRoute, Miss, Router
-from app.serve.stubset import build_stubset
+from stubforge.load.loader import load_directory
+from stubforge.match.request import Request
+from stubforge.match.router import Match, MatchRoute, Miss, Router
+from stubforge.serve.stubset import build_stubset
 
 
 def router_for(tmp_path: Path, **files: str) -> Router:

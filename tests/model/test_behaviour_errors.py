@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.load.loader import load_directory
+from stubforge.load.loader import load_directory
 
 
 def _errors(tmp_path: Path, text: str) -> list[str]:

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from app.model import recording
-from app.model.recording import (
+from stubforge.model import recording
+from stubforge.model.recording import (
     CURRENT_SCHEMA,
     RecordingEntry,
     RecordingFormatError,
@@ -55,7 +55,7 @@ def test_torn_last_line_is_skipped_with_a_warning(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     f = write(tmp_path / "0001-x.jsonl", [json.dumps(entry(1)) + "\n", json.dumps(entry(2))[:40]])
-    with caplog.at_level(logging.WARNING, logger="app.model.recording"):
+    with caplog.at_level(logging.WARNING, logger="stubforge.model.recording"):
         got = list(read_recordings(f))
     assert [e.id for e in got] == ["e1"]
     assert "torn last line" in caplog.text and "0001-x.jsonl:2" in caplog.text

@@ -11,7 +11,7 @@ import jsonschema  # type: ignore[import-untyped]
 import pytest
 import yaml
 
-from app.cli import main
+from stubforge.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((ROOT / "stubs").rglob("*.yaml"))

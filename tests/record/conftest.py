@@ -21,7 +21,7 @@ REDACT_KEY = "test-redaction-key"
 
 
 class Recorder:
-    """``python -m app.record record ...`` running on an ephemeral port."""
+    """``python -m stubforge.record record ...`` running on an ephemeral port."""
 
     def __init__(self, args: list[str], out: Path, env: dict[str, str]) -> None:
         self.out = out
@@ -29,7 +29,7 @@ class Recorder:
             [
                 sys.executable,
                 "-m",
-                "app.record",
+                "stubforge.record",
                 "record",
                 "--listen",
                 "127.0.0.1:0",

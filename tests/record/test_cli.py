@@ -14,7 +14,7 @@ from .conftest import ROOT
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "app.record", "record", *args],
+        [sys.executable, "-m", "stubforge.record", "record", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -96,7 +96,8 @@ def test_bad_rules_file(record_env: dict[str, str], tmp_path: Path) -> None:
 
 def test_commands_import_without_mitmproxy() -> None:
     code = (
-        "import sys, app.record.cli, app.record.redact, app.record.har, app.model.recording; "
+        "import sys, stubforge.record.cli, stubforge.record.redact, stubforge.record.har; "
+        "import stubforge.model.recording; "
         "sys.exit('mitmproxy' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60).returncode == 0

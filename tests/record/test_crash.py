@@ -8,7 +8,7 @@ import time
 
 import httpx
 
-from app.model.recording import read_recordings
+from stubforge.model.recording import read_recordings
 
 from .conftest import RecorderFactory
 from .upstream import Upstream

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.model.recording import RecordingEntry, read_recordings
+from stubforge.model.recording import RecordingEntry, read_recordings
 
 from .conftest import RecorderFactory, wait_for_lines
 from .upstream import Upstream, binary_payload, self_signed_cert

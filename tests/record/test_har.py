@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from app.model.recording import read_recordings
-from app.record.__main__ import main
+from stubforge.model.recording import read_recordings
+from stubforge.record.__main__ import main
 
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
 

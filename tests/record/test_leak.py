@@ -9,7 +9,7 @@ from urllib.parse import quote, quote_plus, urlencode
 
 import httpx
 
-from app.model.recording import PLACEHOLDER_RE, read_recordings
+from stubforge.model.recording import PLACEHOLDER_RE, read_recordings
 
 from .conftest import RecorderFactory, wait_for_lines
 from .upstream import Upstream

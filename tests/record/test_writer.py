@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.record.writer import RecordingWriter, WriterError
+from stubforge.record.writer import RecordingWriter, WriterError
 
 
 def test_sessions_are_numbered_in_order(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.load.loader import load_directory
+from stubforge.load.loader import load_directory
 from tests.conftest import WriteStubs
 from tests.server import RunningServer
 

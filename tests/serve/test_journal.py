@@ -7,9 +7,9 @@ import tracemalloc
 
 import pytest
 
-from app.match.request import Request
-from app.serve.journal import Journal
-from app.serve.outcome import Outcome
+from stubforge.match.request import Request
+from stubforge.serve.journal import Journal
+from stubforge.serve.outcome import Outcome
 
 
 def _outcome(i: int, body: bytes = b'{"amount": 100}') -> Outcome:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from app.serve.config import DEFAULT_BODY_LIMIT, ServeConfig
+from stubforge.serve.config import DEFAULT_BODY_LIMIT, ServeConfig
 from tests.conftest import WriteStubs
 from tests.server import RunningServer
 

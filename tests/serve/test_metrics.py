@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from app.match.request import Request
-from app.serve.metrics import LATENCY_BUCKETS, Metrics
-from app.serve.outcome import Outcome, RouteMemo
+from stubforge.match.request import Request
+from stubforge.serve.metrics import LATENCY_BUCKETS, Metrics
+from stubforge.serve.outcome import Outcome, RouteMemo
 
 
 def _outcome(

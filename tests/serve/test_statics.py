@@ -8,8 +8,8 @@ from pathlib import Path
 
 import httpx
 
-from app.serve.config import ServeConfig
-from app.serve.state import ServerState
+from stubforge.serve.config import ServeConfig
+from stubforge.serve.state import ServerState
 from tests.conftest import WriteStubs
 from tests.server import RunningServer
 

@@ -10,10 +10,10 @@ import httpx
 import pytest
 import uvicorn
 
-from app.serve.config import ServeConfig
-from app.serve.server import build_app
-from app.serve.state import ServerState
-from app.serve.wire import WireH11Protocol
+from stubforge.serve.config import ServeConfig
+from stubforge.serve.server import build_app
+from stubforge.serve.state import ServerState
+from stubforge.serve.wire import WireH11Protocol
 
 
 @pytest.mark.timeout(30)

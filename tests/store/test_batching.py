@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from app.store.base import Updater
-from app.store.batching import Applied, KeyBatches, apply_all
-from app.store.errors import StoreUnavailable
+from stubforge.store.base import Updater
+from stubforge.store.batching import Applied, KeyBatches, apply_all
+from stubforge.store.errors import StoreUnavailable
 
 
 def increment(old: Any) -> tuple[int, int]:

@@ -11,10 +11,10 @@ from typing import Any, TypeVar
 
 import pytest
 
-from app.store.base import Store
-from app.store.errors import StoreUnavailable
-from app.store.memory import MemoryStore
-from app.store.redis_store import RedisStore
+from stubforge.store.base import Store
+from stubforge.store.errors import StoreUnavailable
+from stubforge.store.memory import MemoryStore
+from stubforge.store.redis_store import RedisStore
 from tests.store.conftest import RedisServer, free_port
 
 T = TypeVar("T")
@@ -140,7 +140,7 @@ def test_update_is_atomic_under_concurrent_tasks_and_clients(
 
 CHILD = """
 import asyncio, sys
-from app.store.redis_store import RedisStore
+from stubforge.store.redis_store import RedisStore
 
 def increment(old):
     return (old or 0) + 1, None

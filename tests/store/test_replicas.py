@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.cli import main
+from stubforge.cli import main
 from tests.conftest import WriteStubs
 from tests.server import RunningServer
 from tests.store.conftest import RedisServer, free_port, start_redis
@@ -205,7 +205,7 @@ def test_a_replica_in_its_own_process_configured_from_the_environment(
         [
             sys.executable,
             "-m",
-            "app.cli",
+            "stubforge.cli",
             "serve",
             "--stubs",
             str(stub_dir),

@@ -63,8 +63,8 @@ def test_plugin_module_imports_only_pytest() -> None:
     import sys
 
     code = (
-        "import sys, app.testing.plugin; "
-        "print(sorted(m for m in ('uvicorn', 'fastapi', 'httpx', 'app.serve') "
+        "import sys, stubforge.testing.plugin; "
+        "print(sorted(m for m in ('uvicorn', 'fastapi', 'httpx', 'stubforge.serve') "
         "if m in sys.modules))"
     )
     out = subprocess.run(

@@ -1,0 +1,152 @@
+"""``/__admin/requests``: the journal — list and filter, delete, count, verify — and
+``/__admin/near-misses``."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field, ValidationError
+
+from stubforge.admin.criteria import Selector
+from stubforge.admin.journal_view import entry_dict, redact_near_misses, redactor
+from stubforge.admin.problems import Problem, validation_errors
+from stubforge.admin.verification import verify
+from stubforge.match.nearmiss import near_misses
+from stubforge.match.request import Request
+from stubforge.model.expectation import Expectation, RequestCriteria
+from stubforge.serve.state import ServerState
+
+
+def _criteria(**given: Any) -> RequestCriteria:
+    data = {k: v for k, v in given.items() if v is not None}
+    for key in ("since", "until"):
+        if isinstance(data.get(key), str):
+            with contextlib.suppress(ValueError):
+                data[key] = float(data[key])
+    try:
+        return RequestCriteria.model_validate(data)
+    except ValidationError as exc:
+        errors = validation_errors([{**e, "loc": ("query", *e["loc"])} for e in exc.errors()])
+        raise Problem(422, "invalid filter", errors, "invalid") from None
+
+
+class ProbeRequest(BaseModel):
+    """A request to test against the current stubs (nothing is served or journaled)."""
+
+    method: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")
+    """HTTP method."""
+    path: str = Field(min_length=1, pattern=r"^/")
+    """Request path (starts with /)."""
+    query: str = ""
+    """Query string without the '?'."""
+    headers: dict[str, str] = Field(default_factory=dict)
+    """Request headers."""
+    body: str = ""
+    """Request body text."""
+
+
+def journal_router(state: ServerState) -> APIRouter:
+    api = APIRouter(tags=["requests"])
+
+    @api.get("/__admin/requests")
+    async def list_requests(
+        route: str | None = None,
+        method: str | None = None,
+        path: Annotated[str | None, Query(description="literal path or template")] = None,
+        session: str | None = None,
+        unmatched: bool | None = None,
+        status: int | None = None,
+        since: Annotated[str | None, Query(description="ISO 8601 or Unix seconds")] = None,
+        until: Annotated[str | None, Query(description="ISO 8601 or Unix seconds")] = None,
+        limit: Annotated[int, Query(ge=1, le=100_000)] = 100,
+    ) -> dict[str, Any]:
+        """Journaled requests, newest first, redacted like recordings, filtered by the
+        parameters given (all must hold)."""
+        selector = Selector(
+            _criteria(
+                route=route,
+                method=method,
+                path=path,
+                session=session,
+                unmatched=unmatched,
+                status=status,
+                since=since,
+                until=until,
+            )
+        )
+        found = selector.select(state.journal)
+        found.reverse()
+        red = redactor()
+        return {
+            "total": len(state.journal),
+            "recorded": state.journal.recorded,
+            "capacity": state.journal.size,
+            "matched": len(found),
+            "requests": [entry_dict(e, red) for e in found[:limit]],
+        }
+
+    @api.delete("/__admin/requests")
+    async def delete_requests(session: str | None = None) -> dict[str, Any]:
+        """Clear the journal, or only the requests of one session."""
+        if session is None:
+            return {"deleted": state.journal.clear()}
+        return {"deleted": state.journal.clear(lambda e: e.session_id != session)}
+
+    @api.post("/__admin/requests/count")
+    async def count_requests(criteria: RequestCriteria) -> dict[str, Any]:
+        """How many journaled requests meet the criteria."""
+        selector = Selector(criteria)
+        return {"count": len(selector.select(state.journal)), "criteria": selector.describe()}
+
+    @api.post("/__admin/requests/verify")
+    async def verify_requests(expectation: Expectation) -> dict[str, Any]:
+        """Pass or fail: does the number of matching requests meet ``count`` / ``at_least``
+        / ``at_most``? Always 200; read ``ok`` and the readable ``report``."""
+        return verify(expectation, list(state.journal))
+
+    @api.get("/__admin/near-misses", tags=["requests"])
+    async def list_near_misses(
+        session: str | None = None, limit: Annotated[int, Query(ge=1, le=10_000)] = 20
+    ) -> dict[str, Any]:
+        """Recent unmatched requests with the closest stubs and the fields that differed."""
+        selector = Selector(_criteria(unmatched=True, session=session))
+        found = selector.select(state.journal)
+        found.reverse()
+        red = redactor()
+        out = []
+        for e in found[:limit]:
+            d = entry_dict(e, red)
+            out.append(
+                {k: d[k] for k in ("id", "time", "session", "request", "response", "near_misses")}
+            )
+        return {"unmatched": len(found), "requests": out}
+
+    @api.post("/__admin/near-misses", tags=["requests"])
+    async def probe_near_misses(probe: ProbeRequest) -> dict[str, Any]:
+        """Would this request match? The route it would hit, else the closest stubs."""
+        headers = [
+            (k.lower().encode("latin-1", "replace"), v.encode("latin-1", "replace"))
+            for k, v in probe.headers.items()
+        ]
+        req = Request(
+            probe.method.upper(),
+            probe.path,
+            probe.query.encode("latin-1", "replace"),
+            headers,
+            probe.body.encode("utf-8"),
+        )
+        router = state.stubs.router
+        result = router.match(req)
+        route = getattr(result, "route", None)
+        if route is not None:
+            return {"matched": True, "route": route.id, "near_misses": []}
+        misses = [m.to_dict() for m in near_misses(req, router.routes, state.config.near_misses)]
+        return {
+            "matched": False,
+            "route": None,
+            "near_misses": redact_near_misses(redactor(), misses),
+        }
+
+    return api

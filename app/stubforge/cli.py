@@ -1,0 +1,87 @@
+"""Command line: ``stubforge serve | check | schema | record | import | export | compile | verify``.
+
+Each sub-command lives with the package that implements it; this module only
+parses arguments and dispatches, importing lazily so that ``stubforge check``
+never pays for uvicorn and nothing outside ``stubforge.record`` imports mitmproxy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from stubforge.serve.cli import add_arguments, run
+
+    p = sub.add_parser("serve", help="serve the stubs of a directory")
+    add_arguments(p)
+    p.set_defaults(handler=run)
+
+
+def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from stubforge.load.cli import add_arguments, run
+
+    p = sub.add_parser("check", help="validate stub files; print every error as file:line:col")
+    add_arguments(p)
+    p.set_defaults(handler=run)
+
+
+def _add_schema(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from stubforge.model.schema_cli import add_arguments, run
+
+    p = sub.add_parser("schema", help="print the JSON Schema of stub files")
+    add_arguments(p)
+    p.set_defaults(handler=run)
+
+
+# Optional command groups: each module exposes ``register(sub)``. A module that
+# does not exist yet (or whose extra is not installed) simply adds no command.
+_OPTIONAL = (
+    "stubforge.record.cli",
+    "stubforge.compile.cli",
+    "stubforge.admin.verify_cli",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from stubforge import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="stubforge",
+        description="Record third-party HTTP APIs, compile stubs, replay them with behaviour.",
+    )
+    parser.add_argument("--version", action="version", version=f"stubforge {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    _add_serve(sub)
+    _add_check(sub)
+    _add_schema(sub)
+    import importlib
+
+    for name in _OPTIONAL:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name is not None and name.startswith(exc.name):
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""``stubforge compile RECORDINGS -o STUBS``: recordings → stubs, with a report.
+
+Exit codes: 0 compiled; 1 nothing to compile or a compiled file was edited by hand;
+2 bad arguments, unreadable recordings or hints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from stubforge.compile.hints import HINTS_FILE, HintsError, load_hints
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``compile`` to the ``stubforge`` parser."""
+    p = sub.add_parser(
+        "compile",
+        help="compile recordings into stubs (templates, variants, latency, errors, limits)",
+        description="Compile recorded exchanges into editable stub files. Compiled files "
+        "(*.compiled.yaml) are rewritten on every run; hand edits go in *.overrides.yaml.",
+    )
+    p.add_argument("recordings", type=Path, help="recordings directory (or one .jsonl file)")
+    p.add_argument(
+        "-o", "--out", type=Path, required=True, metavar="DIR", help="stubs directory to write"
+    )
+    p.add_argument(
+        "--hints",
+        type=Path,
+        metavar="FILE",
+        help=f"hints file (default: RECORDINGS/{HINTS_FILE} if present)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite compiled files even if they were edited by hand",
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="do not print the report")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from stubforge.compile.merge import HandEditedError, hand_route_ids, write_output
+    from stubforge.compile.pipeline import compile_directory
+    from stubforge.model.recording import RecordingFormatError
+
+    hints_path = args.hints or (
+        args.recordings / HINTS_FILE
+        if args.recordings.is_dir()
+        else args.recordings.parent / HINTS_FILE
+    )
+    if args.hints is not None and not args.hints.is_file():
+        print(f"stubforge compile: hints file {args.hints} does not exist", file=sys.stderr)
+        return 2
+    try:
+        hints = load_hints(hints_path)
+        hand, problems = hand_route_ids(args.out)
+        output = compile_directory(args.recordings, hints, hand, progress=True)
+    except (HintsError, RecordingFormatError, FileNotFoundError) as exc:
+        print(f"stubforge compile: {exc}", file=sys.stderr)
+        return 2
+    output.report.dropped.extend(problems)
+    if output.report.exchanges == 0:
+        print(f"stubforge compile: no exchanges in {args.recordings}", file=sys.stderr)
+        return 1
+    try:
+        output.report.written = write_output(args.out, output, force=args.force)
+    except HandEditedError as exc:
+        print(f"stubforge compile: {exc}", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        sys.stdout.write(output.report.text())
+    return 0

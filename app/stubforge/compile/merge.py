@@ -1,0 +1,125 @@
+"""How compiled output and hand edits coexist in one stubs directory.
+
+* ``<service>.compiled.yaml`` and ``bodies/<service>/`` belong to the compiler: every
+  compile rewrites them. The first line carries a checksum of the rest; when the file on
+  disk no longer matches it (someone edited it), the compiler refuses to overwrite it
+  unless ``--force`` is given, and says where edits belong.
+* Every other ``*.yaml`` / ``*.yml`` in the directory belongs to people. The compiler
+  creates ``<service>.overrides.yaml`` once (an empty route list with instructions) and
+  never touches it again.
+* A hand file's route whose ``id`` equals a compiled route's id *replaces* it: the
+  compiler leaves that route out of the compiled file (and says so in the header and the
+  report). New hand routes simply add to the set; ``priority`` makes them win over
+  compiled routes matching the same requests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import yaml
+
+from stubforge.compile.compiler import COMPILED_SUFFIX, CompileOutput
+from stubforge.load.loader import stub_files
+
+CHECKSUM_PREFIX = "# stubforge-compiled sha256="
+
+
+class HandEditedError(Exception):
+    """A compiled file was edited by hand; overwriting it would lose the edits."""
+
+
+def seal(text: str) -> str:
+    """Prefix a compiled file's text with the checksum line."""
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return f"{CHECKSUM_PREFIX}{digest}\n{text}"
+
+
+def is_pristine(text: str) -> bool:
+    """True when ``text`` is a sealed compiled file nobody edited."""
+    first, _, rest = text.partition("\n")
+    if not first.startswith(CHECKSUM_PREFIX):
+        return False
+    return hashlib.sha256(rest.encode()).hexdigest()[:16] == first[len(CHECKSUM_PREFIX) :]
+
+
+def hand_route_ids(out_dir: Path) -> tuple[dict[str, str], list[str]]:
+    """Route ids defined in hand files under ``out_dir`` → file name; and unreadable files."""
+    owned: dict[str, str] = {}
+    problems: list[str] = []
+    if not out_dir.is_dir():
+        return owned, problems
+    for path in stub_files(out_dir):
+        if path.name.endswith(COMPILED_SUFFIX):
+            continue
+        rel = path.relative_to(out_dir).as_posix()
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+            problems.append(f"{rel}: not read ({type(exc).__name__}); its routes may clash")
+            continue
+        routes = data.get("routes") if isinstance(data, dict) else None
+        for route in routes if isinstance(routes, list) else []:
+            if isinstance(route, dict) and isinstance(route.get("id"), str):
+                owned.setdefault(route["id"], rel)
+    return owned, problems
+
+
+def overrides_text(service: str) -> str:
+    """The overrides file created next to a newly compiled service."""
+    return (
+        f"# Hand edits for {service}: this file is yours; 'stubforge compile' never rewrites it.\n"
+        f"# A route here with the same id as one in {service}.compiled.yaml replaces it\n"
+        "# (copy the route over and edit it); new routes add to the compiled ones, and\n"
+        "# 'priority: 10' makes a route win over compiled routes matching the same requests.\n"
+        "version: 1\n"
+        f"service: {service}\n"
+        "routes: []\n"
+    )
+
+
+def write_output(out_dir: Path, output: CompileOutput, force: bool = False) -> list[str]:
+    """Write compiled files, body files and missing overrides files; returns what was written.
+
+    Raises :class:`HandEditedError` (before writing anything) when a compiled file was
+    edited by hand and ``force`` is false.
+    """
+    edited = []
+    for name in sorted(output.files):
+        target = out_dir / name
+        if target.exists() and not force and not is_pristine(target.read_text(encoding="utf-8")):
+            edited.append(str(target))
+    if edited:
+        raise HandEditedError(
+            f"{', '.join(edited)} changed since it was compiled; re-compiling would lose the "
+            "changes. Move them to the service's .overrides.yaml (routes there replace compiled "
+            "routes with the same id), then delete the file or pass --force"
+        )
+    written: list[str] = []
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name in sorted(output.files):
+        (out_dir / name).write_text(seal(output.files[name]), encoding="utf-8")
+        written.append(name)
+        service = name[: -len(COMPILED_SUFFIX)]
+        _prune_bodies(out_dir / "bodies" / service, out_dir, output)
+        overrides = out_dir / f"{service}.overrides.yaml"
+        if not overrides.exists():
+            overrides.write_text(overrides_text(service), encoding="utf-8")
+            written.append(overrides.name)
+    for rel in sorted(output.body_files):
+        path = out_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(output.body_files[rel])
+    if output.body_files:
+        written.append(f"bodies/ ({len(output.body_files)} file(s))")
+    return written
+
+
+def _prune_bodies(directory: Path, out_dir: Path, output: CompileOutput) -> None:
+    """Remove body files the compiler wrote earlier that the new output no longer uses."""
+    if not directory.is_dir():
+        return
+    for path in sorted(directory.rglob("*")):
+        if path.is_file() and path.relative_to(out_dir).as_posix() not in output.body_files:
+            path.unlink()

@@ -1,0 +1,39 @@
+"""A route's behaviour compiled for serving, one per profile: latency sampler, error rules
+with prepared responses, rate limit and slow-body setting."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from stubforge.behave.errors import CompiledRule
+from stubforge.behave.latency import Sampler, sampler, scaled
+from stubforge.behave.profiles import BehaviourSpec
+from stubforge.model.dribble import Dribble
+from stubforge.model.ratelimit import RateLimit
+from stubforge.serve.prepared import ResponseBuilder
+
+
+class Behaviour:
+    __slots__ = ("dribble", "latency", "limiter", "plain", "profile", "rate_limit", "rules")
+
+    def __init__(
+        self, spec: BehaviourSpec, default_headers: Mapping[str, str], context: Mapping[str, Path]
+    ) -> None:
+        self.latency: Sampler | None = scaled(sampler(spec.latency), spec.multiplier)
+        self.rules: tuple[CompiledRule[ResponseBuilder], ...] = tuple(
+            CompiledRule(
+                named.id,
+                named.rule,
+                None
+                if named.rule.response is None
+                else ResponseBuilder(named.rule.response, default_headers, context),
+                named.profile,
+            )
+            for named in spec.errors
+        )
+        self.rate_limit: RateLimit | None = spec.rate_limit
+        self.limiter = spec.limiter
+        self.dribble: Dribble | None = spec.dribble
+        self.profile = spec.profile
+        self.plain = spec.is_plain

@@ -1,0 +1,238 @@
+"""``stubforge serve``: load the stubs (refusing to start on errors) and serve them."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from pathlib import Path
+
+from stubforge.serve.config import DEFAULT_BODY_LIMIT, ServeConfig
+
+ADMIN_TOKEN_ENV = "STUBFORGE_ADMIN_TOKEN"
+
+_SIZE = re.compile(r"^\s*(\d+)\s*(b|kb|kib|mb|mib|gb|gib)?\s*$", re.IGNORECASE)
+_FACTOR = {
+    None: 1,
+    "b": 1,
+    "kb": 1000,
+    "kib": 1024,
+    "mb": 1000**2,
+    "mib": 1024**2,
+    "gb": 1000**3,
+    "gib": 1024**3,
+}
+
+
+def parse_size(text: str) -> int:
+    m = _SIZE.match(text)
+    if m is None:
+        raise argparse.ArgumentTypeError(f"invalid size {text!r} (e.g. 10MiB, 512KiB, 1048576)")
+    unit = m.group(2).lower() if m.group(2) else None
+    return int(m.group(1)) * _FACTOR[unit]
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--stubs",
+        type=Path,
+        default=Path(os.environ.get("STUBFORGE_STUBS", "stubs")),
+        help="stubs directory (default: ./stubs, or $STUBFORGE_STUBS)",
+    )
+    p.add_argument(
+        "--host",
+        default=os.environ.get("STUBFORGE_HOST", "127.0.0.1"),
+        help="interface to listen on (default 127.0.0.1)",
+    )
+    p.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("STUBFORGE_PORT", "8080")),
+        help="port (default 8080; 0 picks a free one)",
+    )
+    p.add_argument(
+        "--body-limit",
+        type=parse_size,
+        default=DEFAULT_BODY_LIMIT,
+        help="largest request body accepted, else 413 (default 10MiB)",
+    )
+    p.add_argument(
+        "--unmatched-status",
+        type=int,
+        default=404,
+        help="status for requests no stub matches (default 404)",
+    )
+    p.add_argument("--no-watch", action="store_true", help="do not reload on file changes")
+    p.add_argument(
+        "--journal-size",
+        type=int,
+        default=int(os.environ.get("STUBFORGE_JOURNAL_SIZE", "10000")),
+        help="requests kept in the journal (default 10000; 0 disables it)",
+    )
+    p.add_argument(
+        "--no-metrics", action="store_true", help="do not count requests for /__admin/metrics"
+    )
+    p.add_argument(
+        "--insecure-admin",
+        action="store_true",
+        help="allow listening beyond loopback without STUBFORGE_ADMIN_TOKEN "
+        "(anyone reaching the port controls the mock)",
+    )
+    p.add_argument(
+        "--store",
+        default=os.environ.get("STUBFORGE_STORE") or "memory",
+        help="behaviour state: 'memory' (default, or $STUBFORGE_STORE) or a Redis "
+        "URL shared by replicas, e.g. redis://redis:6379/0",
+    )
+    p.add_argument(
+        "--store-namespace",
+        default=os.environ.get("STUBFORGE_STORE_NAMESPACE") or "default",
+        help="keeps deployments sharing one Redis apart (default 'default')",
+    )
+    p.add_argument(
+        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+    )
+    _add_behaviour_arguments(p)
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number > 0")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"seed {text!r} is not an integer") from None
+
+
+def _add_behaviour_arguments(p: argparse.ArgumentParser) -> None:
+    # argparse applies ``type`` to a string default, so a bad $STUBFORGE_SEED is reported
+    p.add_argument(
+        "--seed",
+        type=_seed,
+        default=os.environ.get("STUBFORGE_SEED") or None,
+        help="make random behaviour (error rates, latency draws) reproducible "
+        "(default: $STUBFORGE_SEED, else unseeded)",
+    )
+    p.add_argument(
+        "--profile",
+        default=os.environ.get("STUBFORGE_PROFILE") or None,
+        help="behaviour profile in force for requests without X-Stubforge-Profile",
+    )
+    p.add_argument(
+        "--debug-headers",
+        action="store_true",
+        help="add X-Stubforge-Route/Rule/Fault/Delay headers to responses",
+    )
+    p.add_argument(
+        "--latency-multiplier",
+        type=_positive,
+        default=1.0,
+        help="multiply every injected delay (default 1)",
+    )
+
+
+def config_from_args(args: argparse.Namespace) -> ServeConfig:
+    return ServeConfig(
+        stubs=args.stubs,
+        host=args.host,
+        port=args.port,
+        body_limit=args.body_limit,
+        unmatched_status=args.unmatched_status,
+        watch=not args.no_watch,
+        journal_size=args.journal_size,
+        metrics=not args.no_metrics,
+        admin_token=os.environ.get(ADMIN_TOKEN_ENV) or None,
+        seed=args.seed,
+        profile=args.profile,
+        debug_headers=args.debug_headers,
+        latency_multiplier=args.latency_multiplier,
+        store=args.store,
+        store_namespace=args.store_namespace,
+    )
+
+
+def admin_exposure_error(config: ServeConfig, insecure: bool) -> str | None:
+    """Why the server must not start: an open admin API beyond loopback."""
+    from stubforge.admin.auth import is_loopback
+
+    if config.admin_token or insecure or is_loopback(config.host):
+        return None
+    return (
+        f"stubforge serve: refusing to listen on {config.host} without an admin token: "
+        "anyone who can reach the port could change the stubs and read the request "
+        f"journal. Set {ADMIN_TOKEN_ENV} (clients then send 'Authorization: Bearer "
+        "<token>' to /__admin), or pass --insecure-admin on a trusted network, or "
+        "listen on 127.0.0.1."
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from stubforge.serve.server import build_app, configure_logging, uvicorn_config
+    from stubforge.serve.state import ServerState
+    from stubforge.store.factory import check_reachable, store_setting_error
+
+    if not 100 <= args.unmatched_status <= 599:
+        print(
+            f"stubforge serve: --unmatched-status {args.unmatched_status} is not an HTTP status",
+            file=sys.stderr,
+        )
+        return 2
+    if args.journal_size < 0:
+        print(
+            f"stubforge serve: --journal-size {args.journal_size} must be >= 0 (0 disables "
+            "the journal)",
+            file=sys.stderr,
+        )
+        return 2
+    config = config_from_args(args)
+    refusal = admin_exposure_error(config, args.insecure_admin)
+    if refusal is not None:
+        print(refusal, file=sys.stderr)
+        return 2
+    store_error = store_setting_error(config.store, config.store_namespace)
+    if store_error is None:
+        store_error = check_reachable(config.store)
+    if store_error is not None:
+        print(f"stubforge serve: {store_error.rstrip('.')}; not starting", file=sys.stderr)
+        return 2
+    configure_logging(args.log_level)
+    state, errors = ServerState.initial(config)
+    if state is None:
+        for err in errors:
+            print(err, file=sys.stderr)
+        print(
+            f"stubforge serve: {len(errors)} error(s) in {config.stubs}; not starting "
+            "(fix them, or check with: stubforge check)",
+            file=sys.stderr,
+        )
+        return 1
+    if config.profile is not None and config.profile not in state.stubs.profiles:
+        known = ", ".join(sorted(state.stubs.profiles)) or "none defined"
+        print(
+            f"stubforge serve: --profile {config.profile!r} is not defined in any stub file "
+            f"(profiles: {known})",
+            file=sys.stderr,
+        )
+        return 2
+    import uvicorn
+
+    server = uvicorn.Server(
+        uvicorn_config(build_app(state), config.host, config.port, args.log_level)
+    )
+    print(
+        f"stubforge: serving {len(state.stubs.routes)} route(s) from {config.stubs} "
+        f"on http://{config.host}:{config.port}",
+        file=sys.stderr,
+        flush=True,
+    )
+    server.run()
+    return 0 if server.started else 1

@@ -1,0 +1,208 @@
+"""The one place where the order of behaviours is decided: ``decide`` turns a request into
+a :class:`Plan` (what to send, after which delay, or which fault to inject). It computes;
+only :mod:`stubforge.serve.responder` sleeps, streams or breaks connections.
+
+Order, and why:
+
+1. session and profile selection -- everything after is per session and per profile;
+2. scenario states are loaded and the route is matched -- a ``state.requires`` is a
+   matching condition, so a route waiting for another state lets the next route answer;
+3. rate limit -- a refused request never reaches the API, so it neither fails by an error
+   rule nor moves state; it still counts against the limit only when accepted;
+4. error rules and faults (profile rules first, then the route's) -- an injected failure
+   replaces the answer and, like a real failure, does not move state;
+5. state -- the scenario moves to ``next`` and the sequence advances, for answers only;
+6. response variant (or sequence step) and templating;
+7. latency (the route's or the profile's, times the multipliers) -- applies to every
+   outcome, 429s, injected errors and faults included;
+8. send: the responder.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from stubforge.behave import ratelimit, scenarios, sequences
+from stubforge.behave.errors import count_step
+from stubforge.behave.faults import FaultPlan, plan_fault
+from stubforge.match.router import Match
+from stubforge.model.dribble import Dribble
+from stubforge.serve.behaviour import Behaviour
+from stubforge.serve.outcome import Outcome
+from stubforge.serve.plan import RoutePlan
+from stubforge.serve.prepared import Headers, Prepared, ResponseBuilder, dump_json, json_response
+from stubforge.serve.session import BehaviourRequest
+from stubforge.serve.state import ServerState
+from stubforge.serve.unmatched import unmatched_response
+
+log = logging.getLogger("stubforge")
+
+
+@dataclass(slots=True)
+class Plan:
+    """What the responder does for one request."""
+
+    outcome: Outcome
+    response: Prepared | None = None
+    fault: FaultPlan | None = None
+    delay: float = 0.0
+    dribble: Dribble | None = None
+    head: bool = False
+    extra: Headers = field(default_factory=list)
+
+
+def _build(
+    builder: ResponseBuilder, req: BehaviourRequest, params: dict[str, Any], route_id: str
+) -> Prepared:
+    try:
+        return builder.build(req, params)
+    except Exception as exc:  # a template failed at render time: answer, don't crash
+        log.warning("route %s: template error: %s", route_id, exc)
+        return json_response(
+            500, {"error": "template error", "route": route_id, "detail": str(exc)}
+        )
+
+
+async def decide(state: ServerState, req: BehaviourRequest, started: float) -> Plan:
+    stubs = state.stubs
+    config = state.config
+    # 1. session and profile: the header wins over the global profile
+    profile = req.profile
+    if profile is not None and profile not in stubs.profiles:
+        body = {"error": "unknown profile", "profile": profile, "profiles": sorted(stubs.profiles)}
+        return Plan(
+            Outcome(req, started, 400, session=req.session or None), json_response(400, body)
+        )
+    if profile is None:
+        profile = req.profile = state.profile
+    session = req.session
+    outcome = Outcome(req, started, session=session or None, profile=profile)
+    # 2. scenario states, then matching (state.requires is a matching condition)
+    store = state.store
+    if stubs.stateful:
+        req.scenarios = await store.items(session, scenarios.PREFIX)
+    result = stubs.router.match(req)
+    if req.method == "HEAD" and not (isinstance(result, Match) and "HEAD" in result.route.methods):
+        as_get = BehaviourRequest(
+            "GET", req.path, req.query_string, req.raw_headers, req.body, req.client
+        )
+        as_get.session, as_get.profile, as_get.scenarios = session, profile, req.scenarios
+        found = stubs.router.match(as_get)
+        if isinstance(found, Match):  # HEAD is GET without a body unless stubbed itself
+            result = found
+    if not isinstance(result, Match):
+        response, misses = unmatched_response(
+            req, result, stubs.router, config.unmatched_status, config.near_misses
+        )
+        outcome.status, outcome.near_misses = response.status, misses
+        return Plan(outcome, response)
+    route: RoutePlan = result.route.handler
+    params = result.params
+    outcome.route_id, outcome.params = route.id, params
+    static = route.static
+    if static is not None and profile is None and not config.debug_headers:
+        # nothing to decide: no behaviour, state or variants, and no profile in force
+        outcome.status = static.status
+        return Plan(outcome, static, head=req.method == "HEAD")
+    behaviour: Behaviour = route.behaviours.get(profile) or route.behaviours[None]
+    rng = state.streams.stream(session, route.id)
+    plan = Plan(outcome, head=req.method == "HEAD", dribble=behaviour.dribble)
+    now = time.time()
+    # 3. rate limit
+    limit = behaviour.rate_limit
+    if limit is not None:
+        key = f"limit:{behaviour.limiter}:{ratelimit.client_key(limit, req)}"
+        decision: ratelimit.Decision = await store.update(session, key, ratelimit.step(limit, now))
+        plan.extra += ratelimit.headers(limit, decision, behaviour.limiter, now)
+        if not decision.allowed:
+            plan.response = Prepared(
+                limit.status, [(b"content-type", b"application/json")], dump_json(limit.body)
+            )
+            outcome.rule = f"rate_limit:{behaviour.limiter}"
+    # 4. error rules and faults: the first rule that fires wins
+    if plan.response is None:
+        for rule in behaviour.rules:
+            since_profile = None
+            if rule.spec.window is not None and rule.spec.window.origin == "profile":
+                since_profile = await _since_profile(state, session, rule.profile, req, now)
+            if not rule.live(now - state.started, since_profile):
+                continue
+            counter = rule.counter_key
+            if counter is not None:
+                assert rule.spec.every is not None
+                fires: bool = await store.update(session, counter, count_step(rule.spec.every))
+            else:
+                fires = rule.roll(rng)
+            if not fires:
+                continue
+            outcome.rule = rule.id
+            if rule.response is not None:
+                plan.response = _build(rule.response, req, params, route.id)
+            else:
+                assert rule.fault is not None
+                plan.fault = plan_fault(rule.fault, rng, rule.spec.hold)
+                outcome.fault = rule.fault.value
+            break
+    if plan.response is None and plan.fault is None:
+        # 5. state: the scenario moves on and the sequence advances
+        step = route.scenario
+        if step is not None and step.next is not None:
+            await store.update(
+                session,
+                scenarios.key(step.scenario),
+                scenarios.transition(step.requires, step.next),
+            )
+        if route.sequence:
+            index: int = await store.update(
+                session,
+                sequences.key(route.id),
+                sequences.advance(len(route.sequence), route.sequence_repeat),
+            )
+            outcome.rule = f"sequence[{index}]"
+            plan.response = _build(route.sequence[index], req, params, route.id)
+        else:
+            # 6. response variant and templating
+            variant = route.choose(req, params)
+            if variant is None:  # unreachable: routes without a default carry a VariantsCheck
+                plan.response = json_response(500, {"error": "no response variant applies"})
+            else:
+                plan.response = _build(variant.builder, req, params, route.id)
+    # 7. latency
+    if behaviour.latency is not None:
+        plan.delay = behaviour.latency(rng) * config.latency_multiplier
+    outcome.delay = plan.delay
+    outcome.status = plan.response.status if plan.response is not None else 0
+    if config.debug_headers:
+        plan.extra += debug_headers(outcome)
+    return plan
+
+
+async def _since_profile(
+    state: ServerState, session: str, profile: str | None, req: BehaviourRequest, now: float
+) -> float | None:
+    """Seconds since ``profile`` was switched on: globally, or first seen in the session."""
+    if profile is None:
+        return None
+    if state.profile == profile and req.headers.get("x-stubforge-profile") is None:
+        return now - state.profile_since
+    first: float = await state.store.update(
+        session, f"profile-seen:{profile}", lambda old: (old or now, old or now)
+    )
+    return now - first
+
+
+def debug_headers(outcome: Outcome) -> Headers:
+    out: Headers = [(b"x-stubforge-route", (outcome.route_id or "-").encode("latin-1"))]
+    if outcome.rule:
+        out.append((b"x-stubforge-rule", outcome.rule.encode("latin-1", errors="replace")))
+    if outcome.fault:
+        out.append((b"x-stubforge-fault", outcome.fault.encode()))
+    out.append((b"x-stubforge-delay", f"{outcome.delay * 1000:.1f}ms".encode()))
+    if outcome.profile:
+        out.append((b"x-stubforge-profile", outcome.profile.encode("latin-1")))
+    if outcome.session:
+        out.append((b"x-stubforge-session", outcome.session.encode("latin-1", errors="replace")))
+    return out

@@ -1,0 +1,129 @@
+"""The replay fast path: a raw ASGI app answering from prepared bytes.
+
+Per request: read the body (bounded), ``decide`` (match, then the behaviours in the order
+documented in :mod:`stubforge.serve.pipeline`), let the responder carry the plan out, then tell
+the observers. No framework routing, no pydantic, no thread hops.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from stubforge.serve.asgi import (
+    BodyTooLarge,
+    ClientGone,
+    Receive,
+    Scope,
+    Send,
+    declared_length,
+    read_body,
+)
+from stubforge.serve.outcome import Observer, Outcome
+from stubforge.serve.pipeline import decide
+from stubforge.serve.prepared import Prepared, json_response
+from stubforge.serve.responder import respond
+from stubforge.serve.session import BehaviourRequest, read_selectors
+from stubforge.serve.state import ServerState
+from stubforge.serve.statics import StaticRoute
+from stubforge.store.errors import StoreUnavailable
+
+log = logging.getLogger("stubforge")
+
+
+class ReplayApp:
+    def __init__(self, state: ServerState) -> None:
+        self.state = state
+        self.observers: list[Observer] = []
+        """Called with each request's :class:`Outcome` after its response is sent."""
+
+    def _observe(self, outcome: Outcome) -> None:
+        outcome.duration = time.time() - outcome.started
+        for observer in self.observers:
+            try:
+                observer(outcome)
+            except Exception:  # an observer bug must never break serving
+                log.exception("observer failed")
+
+    def _static(self, req: BehaviourRequest) -> StaticRoute | None:
+        """The static table's entry for ``req``, when the table may answer: no profile in
+        force (a profile can add behaviour to any route) and no debug headers."""
+        state = self.state
+        by_path = state.stubs.static.get(req.method)
+        if (
+            by_path is None
+            or req.profile is not None
+            or state.profile is not None
+            or state.config.debug_headers
+        ):
+            return None
+        return by_path.get(req.path)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = time.time()
+        state = self.state
+        limit = state.config.body_limit
+        headers = scope["headers"]
+        length = declared_length(headers)
+        if length is not None and length > limit:
+            await _send(send, _too_large(limit))
+            return
+        try:
+            body = await read_body(receive, limit)
+        except BodyTooLarge:
+            await _send(send, _too_large(limit))
+            return
+        except ClientGone:
+            return
+        client = scope.get("client")
+        req = BehaviourRequest(
+            scope["method"],
+            scope["path"],
+            scope["query_string"],
+            headers,
+            body,
+            client[0] if client else None,
+        )
+        req.session, req.profile = read_selectors(headers)
+        hit = self._static(req)
+        if hit is not None:  # nothing to match or plan: the answer decide would give
+            start = {"type": "http.response.start", "status": hit.status, "headers": hit.headers}
+            await send(start)
+            await send({"type": "http.response.body", "body": hit.body})
+            if self.observers:
+                self._observe(hit.outcome(req, started))
+            return
+        try:
+            plan = await decide(state, req, started)
+        except StoreUnavailable as exc:  # Redis down: answer 503, keep serving
+            log.error("%s %s: state store unavailable: %s", req.method, req.path, exc)
+            await _send(send, _STORE_UNAVAILABLE)
+            if self.observers:
+                self._observe(Outcome(req, started, 503, session=req.session or None))
+            return
+        await respond(plan, scope, receive, send)
+        if self.observers:
+            self._observe(plan.outcome)
+
+
+async def _send(send: Send, response: Prepared) -> None:
+    await send(response.start)
+    await send(response.body_message)
+
+
+_STORE_UNAVAILABLE = json_response(
+    503,
+    {
+        "error": "state store unavailable",
+        "detail": "the shared state store (Redis) cannot be reached; retry shortly",
+    },
+    [(b"retry-after", b"1")],
+)
+
+
+def _too_large(limit: int) -> Prepared:
+    return json_response(
+        413,
+        {"error": "request body too large", "limit_bytes": limit},
+        [(b"connection", b"close")],
+    )

@@ -1,0 +1,74 @@
+"""Assemble the ASGI application and run it under uvicorn."""
+
+from __future__ import annotations
+
+import logging
+import resource
+
+import uvicorn
+
+from stubforge.admin.app import create_admin
+from stubforge.serve.dispatcher import Dispatcher
+from stubforge.serve.replay import ReplayApp
+from stubforge.serve.state import ServerState
+from stubforge.serve.wire import WireHttpToolsProtocol
+
+BACKLOG = 4096
+"""Listen backlog: thousands of clients may connect at once to delayed routes."""
+
+log = logging.getLogger("stubforge")
+
+
+def raise_fd_limit() -> int:
+    """Raise the open-file soft limit to the hard limit (every connection is a descriptor)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        target = hard if hard != resource.RLIM_INFINITY else max(soft, 65536)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError) as exc:  # pragma: no cover - depends on the host
+            log.warning("could not raise the open-file limit from %d: %s", soft, exc)
+    return soft
+
+
+def build_app(state: ServerState) -> Dispatcher:
+    replay = ReplayApp(state)
+    if state.journal.enabled:
+        replay.observers.append(state.journal.observe)
+    if state.config.metrics:
+        replay.observers.append(state.metrics.observe)
+    return Dispatcher(state, replay, create_admin(state))
+
+
+def uvicorn_config(
+    app: Dispatcher, host: str, port: int, log_level: str = "info"
+) -> uvicorn.Config:
+    try:
+        import uvloop  # noqa: F401
+
+        loop = "uvloop"
+    except ImportError:  # pragma: no cover - uvloop is part of uvicorn[standard]
+        loop = "asyncio"
+    raise_fd_limit()
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        loop=loop,
+        http=WireHttpToolsProtocol,  # httptools plus raw socket access for wire faults
+        backlog=BACKLOG,
+        lifespan="on",
+        access_log=False,
+        log_level=log_level,
+        server_header=False,
+        date_header=True,
+        timeout_graceful_shutdown=5,
+    )
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )

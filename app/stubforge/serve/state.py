@@ -1,0 +1,113 @@
+"""Everything the running server holds: settings, the current stub set, load errors.
+
+``reload()`` loads and compiles in a worker thread and swaps the stub set in one
+assignment; a failed load keeps the last good set and records the errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+
+from stubforge.behave.rng import RandomStreams
+from stubforge.load.errors import LoadError
+from stubforge.load.loader import load_directory
+from stubforge.serve import heap
+from stubforge.serve.config import ServeConfig
+from stubforge.serve.ephemeral import EphemeralStubs, merge
+from stubforge.serve.journal import Journal
+from stubforge.serve.metrics import Metrics
+from stubforge.serve.stubset import StubSet, build_stubset
+from stubforge.store.base import Store
+from stubforge.store.factory import open_store
+
+log = logging.getLogger("stubforge")
+
+
+@dataclass
+class ReloadOutcome:
+    ok: bool
+    routes: int
+    errors: list[LoadError] = field(default_factory=list)
+
+
+def _load(config: ServeConfig) -> tuple[StubSet | None, list[LoadError]]:
+    result = load_directory(config.stubs)
+    if not result.ok:
+        return None, result.errors
+    return build_stubset(result), []
+
+
+class ServerState:
+    def __init__(self, config: ServeConfig, stubs: StubSet) -> None:
+        self.config = config
+        self.file_stubs = stubs
+        """The routes loaded from files; ``stubs`` adds the ephemeral ones."""
+        self.stubs = stubs
+        self.ephemeral = EphemeralStubs()
+        self.journal = Journal(config.journal_size)
+        self.metrics = Metrics()
+        self.load_errors: list[LoadError] = []
+        self.last_reload = time.time()
+        self.reloads = 0
+        self._reload_lock = asyncio.Lock()
+        self.started = time.time()
+        """When serving began: the origin of error windows with ``origin: start``."""
+        self.store: Store = open_store(config.store, config.store_namespace)
+        """Scenario states, sequence positions and counters, per session (shared by the
+        replicas using the same Redis store)."""
+        self.streams = RandomStreams(config.seed)
+        self.profile: str | None = config.profile
+        """The global profile (``PUT /__admin/profile``, ``--profile``)."""
+        self.profile_since = self.started
+
+    def set_profile(self, name: str | None) -> None:
+        """Switch the global profile (``None``: no profile); restarts its windows' clock."""
+        if name is not None and name not in self.stubs.profiles:
+            raise KeyError(name)
+        self.profile = name
+        self.profile_since = time.time()
+
+    async def reset_behaviour(self, session: str | None = None) -> int:
+        """Forget scenario states, sequence positions and counters (of one session) and
+        restart the seeded random streams."""
+        self.streams.reset(session)
+        return await self.store.clear(session)
+
+    @classmethod
+    def initial(cls, config: ServeConfig) -> tuple[ServerState | None, list[LoadError]]:
+        stubs, errors = _load(config)
+        if stubs is None:
+            return None, errors
+        state = cls(config, stubs)
+        heap.settle()
+        return state, []
+
+    async def reload(self, reason: str = "request") -> ReloadOutcome:
+        async with self._reload_lock:
+            stubs, errors = await asyncio.to_thread(_load, self.config)
+            self.last_reload = time.time()
+            if stubs is None:
+                self.load_errors = errors
+                log.error(
+                    "reload (%s) failed with %d error(s); still serving the last good %d route(s)",
+                    reason,
+                    len(errors),
+                    len(self.stubs.routes),
+                )
+                for err in errors:
+                    log.error("%s", err)
+                return ReloadOutcome(False, len(self.stubs.routes), errors)
+            self.file_stubs = stubs
+            self.stubs = merge(stubs, self.ephemeral)
+            self.load_errors = []
+            self.reloads += 1
+            heap.settle()
+            log.info("reloaded (%s): %d route(s)", reason, len(stubs.routes))
+            return ReloadOutcome(True, len(stubs.routes))
+
+    def publish_ephemeral(self) -> None:
+        """Serve the file routes plus the current ephemeral stubs (an atomic swap)."""
+        self.stubs = merge(self.file_stubs, self.ephemeral)

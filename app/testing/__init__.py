@@ -1,2 +1,0 @@
-"""Testing helpers shipped with stubforge: an in-process server, an admin client and the
-pytest plugin (``app.testing.plugin``, registered as the ``pytest11`` entry point)."""
