@@ -29,8 +29,8 @@ sys.path[:0] = [str(HERE), str(HERE.parents[1] / "shared" / "bench")]
 import peers_target  # noqa: E402
 
 import bench  # noqa: E402  (the shared harness's driver: stub definitions)
+from stubforge.assemble import build_app  # noqa: E402
 from stubforge.serve.config import ServeConfig  # noqa: E402
-from stubforge.serve.server import build_app  # noqa: E402
 from stubforge.serve.state import ServerState  # noqa: E402
 
 

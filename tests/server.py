@@ -16,9 +16,10 @@ from pathlib import Path
 
 import uvicorn
 
+from stubforge.assemble import build_app
 from stubforge.serve.config import ServeConfig
 from stubforge.serve.dispatcher import Dispatcher
-from stubforge.serve.server import build_app, uvicorn_config
+from stubforge.serve.server import uvicorn_config
 from stubforge.serve.state import ServerState
 
 

@@ -43,7 +43,7 @@ def _add_schema(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 _OPTIONAL = (
     "stubforge.record.cli",
     "stubforge.compile.cli",
-    "stubforge.admin.verify_cli",
+    "stubforge.verify.cli",
 )
 
 

@@ -96,7 +96,7 @@ def test_bad_rules_file(record_env: dict[str, str], tmp_path: Path) -> None:
 
 def test_commands_import_without_mitmproxy() -> None:
     code = (
-        "import sys, stubforge.record.cli, stubforge.record.redact, stubforge.record.har; "
+        "import sys, stubforge.record.cli, stubforge.redact.redactor, stubforge.record.har; "
         "import stubforge.model.recording; "
         "sys.exit('mitmproxy' in sys.modules)"
     )

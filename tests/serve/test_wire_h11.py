@@ -10,8 +10,8 @@ import httpx
 import pytest
 import uvicorn
 
+from stubforge.assemble import build_app
 from stubforge.serve.config import ServeConfig
-from stubforge.serve.server import build_app
 from stubforge.serve.state import ServerState
 from stubforge.serve.wire import WireH11Protocol
 

@@ -13,10 +13,10 @@ Anything else without the right token gets a 401 problem with ``WWW-Authenticate
 from __future__ import annotations
 
 import hmac
-import ipaddress
 import json
 
 from stubforge.serve.asgi import ASGIApp, Receive, Scope, Send
+from stubforge.serve.listen import is_loopback as is_loopback
 
 AUTHORIZED = "stubforge.admin_authorized"
 """Scope key: whether the request carried the right token (or none is configured)."""
@@ -78,13 +78,3 @@ class BearerAuth:
             }
         )
         await send({"type": "http.response.body", "body": body})
-
-
-def is_loopback(host: str) -> bool:
-    """True for ``localhost``, 127.0.0.0/8 and ::1 (what needs no admin token)."""
-    if host.lower() in ("localhost", "localhost.", "ip6-localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False

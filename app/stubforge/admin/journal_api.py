@@ -9,14 +9,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field, ValidationError
 
-from stubforge.admin.criteria import Selector
-from stubforge.admin.journal_view import entry_dict, redact_near_misses, redactor
 from stubforge.admin.problems import Problem, validation_errors
-from stubforge.admin.verification import verify
 from stubforge.match.nearmiss import near_misses
 from stubforge.match.request import Request
 from stubforge.model.expectation import Expectation, RequestCriteria
 from stubforge.serve.state import ServerState
+from stubforge.verify.criteria import Selector
+from stubforge.verify.journal_view import entry_dict, redact_near_misses, redactor
+from stubforge.verify.verification import verify
 
 
 def _criteria(**given: Any) -> RequestCriteria:

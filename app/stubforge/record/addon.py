@@ -30,8 +30,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from stubforge.record.flowentry import flow_entry
-from stubforge.record.redact import Redactor
 from stubforge.record.writer import RecordingWriter
+from stubforge.redact.redactor import Redactor
 
 log = logging.getLogger("stubforge.record")
 

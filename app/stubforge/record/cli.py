@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from stubforge.record.redact import Redactor, load_key
-from stubforge.record.rules import RulesError, RuleSet, load_ruleset
 from stubforge.record.writer import RecordingWriter, WriterError
+from stubforge.redact.redactor import Redactor, load_key
+from stubforge.redact.rules import RulesError, RuleSet, load_ruleset
 
 
 class UsageError(Exception):

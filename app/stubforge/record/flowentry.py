@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 from stubforge.model.recording import CURRENT_SCHEMA, FaultKind
-from stubforge.record.redact import set_body_text
+from stubforge.redact.redactor import set_body_text
 
 JsonDict = dict[str, Any]
 

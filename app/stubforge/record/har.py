@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from stubforge.model.recording import CURRENT_SCHEMA, iter_raw_entries
-from stubforge.record.redact import Redactor, body_bytes
 from stubforge.record.writer import RecordingWriter
+from stubforge.redact.redactor import Redactor, body_bytes
 
 JsonDict = dict[str, Any]
 

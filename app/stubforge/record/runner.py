@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from stubforge.record.redact import Redactor
 from stubforge.record.writer import RecordingWriter
+from stubforge.redact.redactor import Redactor
 
 log = logging.getLogger("stubforge.record")
 

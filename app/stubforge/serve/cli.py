@@ -6,6 +6,7 @@ import argparse
 import os
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from stubforge.serve.config import DEFAULT_BODY_LIMIT, ServeConfig
@@ -162,7 +163,7 @@ def config_from_args(args: argparse.Namespace) -> ServeConfig:
 
 def admin_exposure_error(config: ServeConfig, insecure: bool) -> str | None:
     """Why the server must not start: an open admin API beyond loopback."""
-    from stubforge.admin.auth import is_loopback
+    from stubforge.serve.listen import is_loopback
 
     if config.admin_token or insecure or is_loopback(config.host):
         return None
@@ -176,7 +177,8 @@ def admin_exposure_error(config: ServeConfig, insecure: bool) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from stubforge.serve.server import build_app, configure_logging, uvicorn_config
+    from stubforge.assemble import build_app
+    from stubforge.serve.server import configure_logging, raise_fd_limit, uvicorn_config
     from stubforge.serve.state import ServerState
     from stubforge.store.factory import check_reachable, store_setting_error
 
@@ -193,7 +195,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    config = config_from_args(args)
+    config = replace(config_from_args(args), tune_process=True)
     refusal = admin_exposure_error(config, args.insecure_admin)
     if refusal is not None:
         print(refusal, file=sys.stderr)
@@ -205,6 +207,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"stubforge serve: {store_error.rstrip('.')}; not starting", file=sys.stderr)
         return 2
     configure_logging(args.log_level)
+    raise_fd_limit()
     state, errors = ServerState.initial(config)
     if state is None:
         for err in errors:

@@ -36,3 +36,7 @@ class ServeConfig:
     (``--store`` / ``STUBFORGE_STORE``)."""
     store_namespace: str = "default"
     """Separates the state of deployments sharing one Redis (``--store-namespace``)."""
+    tune_process: bool = False
+    """Tune the garbage collector for a large, long-lived stub set (``serve/heap.py``).
+    Only ``stubforge serve``'s own process sets it: a library changes nothing global in
+    the process that imports it (the pytest plugin's in-process server leaves it off)."""

@@ -3,7 +3,7 @@
 The observer (:meth:`Journal.observe`) runs on the hot path after each response, so it
 stores one flat tuple of values already at hand — no dicts, no parsing, no redaction.
 Everything costly (header dicts, redaction, filtering) happens when the admin API reads
-(:mod:`stubforge.admin.journal_view`). Request bodies are kept up to ``body_limit`` bytes, so
+(:mod:`stubforge.verify.journal_view`). Request bodies are kept up to ``body_limit`` bytes, so
 the memory of a full journal is bounded by ``size * body_limit`` plus headers.
 """
 

@@ -1,4 +1,4 @@
-"""Assemble the ASGI application and run it under uvicorn."""
+"""Run an assembled ASGI application under uvicorn (``stubforge.assemble`` builds it)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,7 @@ import resource
 
 import uvicorn
 
-from stubforge.admin.app import create_admin
-from stubforge.serve.dispatcher import Dispatcher
-from stubforge.serve.replay import ReplayApp
-from stubforge.serve.state import ServerState
+from stubforge.serve.asgi import ASGIApp
 from stubforge.serve.wire import WireHttpToolsProtocol
 
 BACKLOG = 4096
@@ -20,7 +17,9 @@ log = logging.getLogger("stubforge")
 
 
 def raise_fd_limit() -> int:
-    """Raise the open-file soft limit to the hard limit (every connection is a descriptor)."""
+    """Raise the open-file soft limit to the hard limit (every connection is a descriptor).
+
+    Called by ``stubforge serve`` only, never by the in-process test server."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard == resource.RLIM_INFINITY or soft < hard:
         target = hard if hard != resource.RLIM_INFINITY else max(soft, 65536)
@@ -32,25 +31,13 @@ def raise_fd_limit() -> int:
     return soft
 
 
-def build_app(state: ServerState) -> Dispatcher:
-    replay = ReplayApp(state)
-    if state.journal.enabled:
-        replay.observers.append(state.journal.observe)
-    if state.config.metrics:
-        replay.observers.append(state.metrics.observe)
-    return Dispatcher(state, replay, create_admin(state))
-
-
-def uvicorn_config(
-    app: Dispatcher, host: str, port: int, log_level: str = "info"
-) -> uvicorn.Config:
+def uvicorn_config(app: ASGIApp, host: str, port: int, log_level: str = "info") -> uvicorn.Config:
     try:
         import uvloop  # noqa: F401
 
         loop = "uvloop"
     except ImportError:  # pragma: no cover - uvloop is part of uvicorn[standard]
         loop = "asyncio"
-    raise_fd_limit()
     return uvicorn.Config(
         app,
         host=host,

@@ -82,7 +82,8 @@ class ServerState:
         if stubs is None:
             return None, errors
         state = cls(config, stubs)
-        heap.settle()
+        if config.tune_process:
+            heap.settle()
         return state, []
 
     async def reload(self, reason: str = "request") -> ReloadOutcome:
@@ -104,7 +105,8 @@ class ServerState:
             self.stubs = merge(stubs, self.ephemeral)
             self.load_errors = []
             self.reloads += 1
-            heap.settle()
+            if self.config.tune_process:
+                heap.settle()
             log.info("reloaded (%s): %d route(s)", reason, len(stubs.routes))
             return ReloadOutcome(True, len(stubs.routes))
 

@@ -53,8 +53,9 @@ class StubforgeServer:
     def start(self) -> StubforgeServer:
         import uvicorn
 
+        from stubforge.assemble import build_app
         from stubforge.serve.config import ServeConfig
-        from stubforge.serve.server import build_app, uvicorn_config
+        from stubforge.serve.server import uvicorn_config
         from stubforge.serve.state import ServerState
 
         base = ServeConfig(watch=False)

@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from stubforge.admin.criteria import Selector
-from stubforge.admin.journal_view import iso_time, redact_value, redactor
 from stubforge.model.expectation import Expectation
 from stubforge.serve.journal import RawEntry
+from stubforge.verify.criteria import Selector
+from stubforge.verify.journal_view import iso_time, redact_value, redactor
 
 SHOWN = 5
 """How many matching or closest requests a failure report lists."""

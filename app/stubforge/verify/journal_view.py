@@ -1,7 +1,7 @@
 """Journal entries as the admin API shows them: JSON, redacted like recordings.
 
 Redaction runs here, when entries are read, with the recorder's rules
-(:mod:`stubforge.record.redact`, no mitmproxy involved): a secret in a header, the query, a
+(:mod:`stubforge.redact.redactor`, no mitmproxy involved): a secret in a header, the query, a
 JSON/form body or anywhere secret-shaped becomes ``redacted~<rule>~<hmac>``. The HMAC
 key is ``$STUBFORGE_REDACT_KEY`` if set (placeholders then equal the recordings'), else
 a random key per server process, so equal secrets still show equal placeholders.
@@ -16,8 +16,8 @@ from functools import cache
 from typing import Any
 from urllib.parse import parse_qsl
 
-from stubforge.record.redact import KEY_ENV, Redactor, set_body_text
-from stubforge.record.rules import RuleSet, build_ruleset
+from stubforge.redact.redactor import KEY_ENV, Redactor, set_body_text
+from stubforge.redact.rules import RuleSet, build_ruleset
 from stubforge.serve.journal import RawEntry
 
 

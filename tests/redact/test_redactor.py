@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from stubforge.model.recording import PLACEHOLDER_RE
-from stubforge.record.redact import Redactor, load_key
-from stubforge.record.rules import RulesError, build_ruleset, load_ruleset, luhn_ok
+from stubforge.redact.redactor import Redactor, load_key
+from stubforge.redact.rules import RulesError, build_ruleset, load_ruleset, luhn_ok
 
 
 def redactor(pii: bool = False, rules: Path | None = None) -> Redactor:

@@ -40,7 +40,7 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, quote_plus, urlsplit, urlunsplit
 
 from stubforge.model.recording import PLACEHOLDER_RE
-from stubforge.record.rules import KeyRule, PatternRule, RuleSet
+from stubforge.redact.rules import KeyRule, PatternRule, RuleSet
 
 JsonDict = dict[str, Any]
 
