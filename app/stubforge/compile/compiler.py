@@ -55,6 +55,14 @@ def _span(exchanges: list[Exchange]) -> str:
     return f"{_stamp(min(times))} .. {_stamp(max(times))}"
 
 
+def _window(exchanges: list[Exchange]) -> dict[str, Any] | None:
+    """The route's recording window as stub data (``recorded``), None without times."""
+    times = [ex.started for ex in exchanges if ex.started]
+    if not times:
+        return None
+    return {"from": _stamp(min(times)), "to": _stamp(max(times)), "exchanges": len(exchanges)}
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.]+", "-", text).strip("-") or "root"
 
@@ -285,6 +293,9 @@ def _route(
             route["responses"] = built.variants
         else:
             route["response"] = built.response
+    window = _window(exchanges)
+    if window is not None:
+        route["recorded"] = window
     order = (
         "id",
         "request",
@@ -295,5 +306,6 @@ def _route(
         "dribble",
         "rate_limit",
         "errors",
+        "recorded",
     )
     return Commented({k: route[k] for k in order if k in route}, comments)

@@ -27,6 +27,7 @@ from stubforge.model.matchers import BodyCondition, StringMatcher
 from stubforge.model.methods import ANY_METHOD, Methods
 from stubforge.model.path_syntax import PathTemplate
 from stubforge.model.profile import Profile
+from stubforge.model.provenance import DriftSettings, RecordingWindow
 from stubforge.model.ratelimit import RateLimit
 from stubforge.model.response import ResponseSpec, VariantSpec
 from stubforge.model.state import ScenarioStep, SequenceSpec
@@ -104,6 +105,11 @@ class Route(Model):
     """Scenario state this route requires and/or moves to."""
     sequence: SequenceSpec | None = None
     """Responses returned in order, one per request (instead of response/responses)."""
+    recorded: RecordingWindow | None = None
+    """When the exchanges this route was compiled from were recorded (written by
+    ``stubforge compile``; ``stubforge check --max-age`` reads it)."""
+    drift: DriftSettings | None = None
+    """How ``stubforge drift`` treats this route (e.g. ``{probe: true}``)."""
 
     @model_validator(mode="after")
     def _one_response(self) -> Route:
