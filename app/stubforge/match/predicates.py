@@ -3,7 +3,6 @@ say what it expected and what it saw (for near-miss reports)."""
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -13,6 +12,7 @@ from stubforge.match.request import NOT_JSON, Request
 from stubforge.match.text import TextMatcher
 from stubforge.model.jsonpath_syntax import parse_jsonpath
 from stubforge.model.matchers import BodyMatcher, JsonCondition, StringMatcherSpec
+from stubforge.model.patterns import compile_regex
 from stubforge.model.response import WhenSpec
 
 Params = dict[str, Any]
@@ -145,7 +145,7 @@ class BodyCheck(Check):
         for expr, cond in (spec.jsonpath or {}).items():
             tests.append((_jsonpath_test(expr, cond), f"{expr} {_describe_cond(cond)}"))
         if spec.regex is not None:
-            rx = re.compile(spec.regex)
+            rx = compile_regex(spec.regex)
             tests.append((lambda r: rx.search(r.text) is not None, f"matches /{spec.regex}/"))
         if spec.contains is not None:
             sub = spec.contains
@@ -199,7 +199,7 @@ def _jsonpath_test(expr: str, cond: JsonCondition) -> Any:
         if bound is not None:
             value_tests.append(_compare(op, bound))
     if cond.regex is not None:
-        rx = re.compile(cond.regex)
+        rx = compile_regex(cond.regex)
         value_tests.append(lambda v: isinstance(v, str) and rx.search(v) is not None)
     if cond.one_of is not None:
         options = cond.one_of

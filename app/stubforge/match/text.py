@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
 from stubforge.model.matchers import StringMatcherSpec
+from stubforge.model.patterns import compile_regex
 
 ValueTest = Callable[[str], bool]
 
@@ -28,7 +28,7 @@ class TextMatcher:
             tests.append((lambda v: v.casefold() == want) if fold else (lambda v: v == want))
             parts.append(f"equals {spec.equals!r}")
         if spec.regex is not None:
-            rx = re.compile(spec.regex, re.IGNORECASE if fold else 0)
+            rx = compile_regex(spec.regex, ignore_case=fold)
             tests.append(lambda v: rx.search(v) is not None)
             parts.append(f"matches /{spec.regex}/")
         if spec.contains is not None:

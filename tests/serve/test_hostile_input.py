@@ -1,0 +1,38 @@
+"""Hostile requests against a real server: each gets a clean answer, quickly enough that
+the test's timeout holds, and the server keeps answering others."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from tests.conftest import WriteStubs
+from tests.server import RunningServer
+
+
+@pytest.mark.timeout(30)
+def test_a_catastrophic_regex_does_not_stall_the_server(
+    write_stub: WriteStubs, serve: Callable[..., RunningServer], client: httpx.Client
+) -> None:
+    write_stub(
+        "api.yaml",
+        """
+        version: 1
+        routes:
+          - request: {method: POST, path: /a, body: {regex: "^(a+)+$"}}
+            response: {status: 201}
+          - request: {method: POST, path: /b, query: {q: {regex: "^(a|aa)+$"}}}
+            response: {status: 201}
+          - request: {method: GET, path: /ok}
+            response: {status: 200}
+        """,
+    )
+    server = serve()
+    hostile = "a" * 40 + "!"
+    # a backtracking engine needs ~2**40 steps for each of these
+    assert client.post(f"{server.url}/a", content=hostile).status_code == 404
+    assert client.post(f"{server.url}/b", params={"q": hostile}).status_code == 404
+    assert client.post(f"{server.url}/a", content="aaaa").status_code == 201
+    assert client.get(f"{server.url}/ok").status_code == 200
