@@ -29,6 +29,7 @@ from stubforge.model.path_syntax import PathTemplate
 from stubforge.model.profile import Profile
 from stubforge.model.provenance import DriftSettings, RecordingWindow
 from stubforge.model.ratelimit import RateLimit
+from stubforge.model.resource import Resource
 from stubforge.model.response import ResponseSpec, VariantSpec
 from stubforge.model.state import ScenarioStep, SequenceSpec
 
@@ -170,6 +171,19 @@ class StubFile(Model):
     """The routes."""
     profiles: dict[str, Profile] = Field(default_factory=dict)
     """Named behaviour overlays, chosen per request (``X-Stubforge-Profile``) or globally."""
+    resources: list[Resource] = Field(default_factory=list)
+    """Collections served statefully per session: creates, reads, updates, deletes and
+    lists stay consistent with each other (see docs/compiler.md)."""
+
+    @field_validator("resources")
+    @classmethod
+    def _resource_names(cls, value: list[Resource]) -> list[Resource]:
+        seen: set[str] = set()
+        for res in value:
+            if res.name in seen:
+                raise ValueError(f"resource name {res.name!r} is used twice")
+            seen.add(res.name)
+        return value
 
     @field_validator("profiles")
     @classmethod

@@ -34,6 +34,7 @@ from stubforge.serve.behaviour import Behaviour
 from stubforge.serve.outcome import Outcome
 from stubforge.serve.plan import RoutePlan
 from stubforge.serve.prepared import Headers, Prepared, ResponseBuilder, dump_json, json_response
+from stubforge.serve.resources import answer as resource_answer
 from stubforge.serve.session import BehaviourRequest
 from stubforge.serve.state import ServerState
 from stubforge.serve.unmatched import unmatched_response
@@ -170,6 +171,10 @@ async def decide(state: ServerState, req: BehaviourRequest, started: float) -> P
                 plan.response = json_response(500, {"error": "no response variant applies"})
             else:
                 plan.response = _build(variant.builder, req, params, route.id)
+                if route.resource is not None:  # the session's items decide
+                    plan.response = await resource_answer(
+                        route.resource, store, session, req, params, plan.response, rng
+                    )
     # 7. latency
     if behaviour.latency is not None:
         plan.delay = behaviour.latency(rng) * config.latency_multiplier

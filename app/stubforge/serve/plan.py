@@ -52,6 +52,7 @@ class RoutePlan:
         "behaviours",
         "id",
         "latency",
+        "resource",
         "scenario",
         "sequence",
         "sequence_repeat",
@@ -84,6 +85,8 @@ class RoutePlan:
         self.sequence = sequence
         """Response sequence builders, if the route has a ``sequence``."""
         self.sequence_repeat = sequence_repeat
+        self.resource: Any = None
+        """The resource operation this route answers from (a ``serve.resources.ResourceLink``)."""
         self.static: Prepared | None = None
         """The one fixed response of a route without behaviour, state or variants: the
         pipeline sends it straight away when no profile is in force."""

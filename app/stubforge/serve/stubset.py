@@ -21,6 +21,7 @@ from stubforge.model.stub import Defaults, Route
 from stubforge.serve.behaviour import Behaviour
 from stubforge.serve.plan import RoutePlan, Variant, VariantsCheck
 from stubforge.serve.prepared import ResponseBuilder
+from stubforge.serve.resources import ResourceLink, links, operation_route
 from stubforge.serve.session import ScenarioCheck
 from stubforge.serve.statics import StaticTable, static_table
 
@@ -114,6 +115,47 @@ def compile_route(
     )
 
 
+def _link_resources(
+    loaded: LoadedFile, compiled: list[MatchRoute], context: dict[str, Path], order: int
+) -> list[MatchRoute]:
+    """Attach the file's resource operations to its routes; routes for uncovered ones."""
+    model = loaded.model
+    wanted: dict[tuple[str, str], ResourceLink] = {}
+    for res in model.resources:
+        wanted.update(links(res, model.defaults.headers, context))
+    for route in compiled:
+        for method in route.methods:
+            link = wanted.pop((method, route.template.text), None)
+            if link is not None:
+                _attach(route, link)
+    added: list[MatchRoute] = []
+    for link in wanted.values():
+        spec = operation_route(link.resource, link.operation)
+        assert spec.id is not None
+        route = compile_route(
+            spec,
+            spec.id,
+            loaded.service,
+            model.defaults.headers,
+            model.defaults.latency,
+            context,
+            order + len(added),
+            loaded.display,
+            0,
+            model.defaults,
+            model.profiles,
+        )
+        _attach(route, link)
+        added.append(route)
+    return added
+
+
+def _attach(route: MatchRoute, link: ResourceLink) -> None:
+    plan: RoutePlan = route.handler
+    plan.resource = link
+    plan.static = None  # answered from the session's items, never from a fixed response
+
+
 def build_stubset(result: LoadResult) -> StubSet:
     """Compile every route of a successful load."""
     routes: list[MatchRoute] = []
@@ -121,6 +163,7 @@ def build_stubset(result: LoadResult) -> StubSet:
     for loaded in result.files:
         model = loaded.model
         context = {"root": root, "file_dir": loaded.path.parent}
+        first = len(routes)
         for i, route in enumerate(model.routes):
             routes.append(
                 compile_route(
@@ -137,6 +180,8 @@ def build_stubset(result: LoadResult) -> StubSet:
                     model.profiles,
                 )
             )
+        if model.resources:
+            routes.extend(_link_resources(loaded, routes[first:], context, len(routes)))
     scenarios: dict[str, set[str]] = {}
     for loaded in result.files:
         for route in loaded.model.routes:
