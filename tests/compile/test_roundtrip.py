@@ -83,12 +83,7 @@ def test_record_compile_serve_gives_the_same_answers(tmp_path: Path) -> None:
     ):
         replayed = script(c)
         unknown = c.get("/v1/items/987654")
-        costs = []
-        for _ in range(30):
-            start = time.perf_counter()
-            c.get("/not-a-route")
-            costs.append(time.perf_counter() - start)
-        overhead = quantile(sorted(costs), 0.5)
+        journal = c.get("/__admin/requests", params={"limit": 10_000}).json()["requests"]
     same = sum(
         1
         for (_, s1, b1, _), (_, s2, b2, _) in zip(recorded, replayed, strict=True)
@@ -102,16 +97,22 @@ def test_record_compile_serve_gives_the_same_answers(tmp_path: Path) -> None:
     assert same / len(recorded) >= 0.99, diffs[:5]
     assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "not_found"
 
-    # The provider's latency is what the recorder saw upstream (timings.wait); the replay is
-    # measured by the client, minus the mock's own overhead (an unmatched request, no delay).
+    # The provider's latency is what the recorder saw upstream (timings.wait); the mock's is
+    # the delay its pipeline planned for each request (the journal's delay_ms), so no clock
+    # of this machine enters the comparison. That the responder really sleeps that long is
+    # the business of the latency tests and bench/ (docs/benchmarks.md).
     waits = sorted(
         e.timings.wait / 1000 for e in read_recordings(recordings) if e.response.status != 429
     )
-    replay = sorted(t for _, s, _, t in replayed if s != 429)
+    planned = sorted(
+        e["delay_ms"] / 1000
+        for e in journal
+        if e["response"]["status"] != 429 and e["request"]["path"] != "/v1/items/987654"
+    )
+    assert len(planned) == len(waits)
     for q in (0.5, 0.9):
-        rec, rep = quantile(waits, q), quantile(replay, q) - overhead
-        # 10 %, plus 1 ms for the event loop's timer granularity on a sleeping response
-        assert abs(rep - rec) <= 0.10 * rec + 0.001, (q, rec, rep, overhead)
+        rec, rep = quantile(waits, q), quantile(planned, q)
+        assert abs(rep - rec) <= 0.10 * rec, (q, rec, rep)
     err_rec = sum(1 for r in recorded if r[1] >= 400) / len(recorded)
     err_rep = sum(1 for r in replayed if r[1] >= 400) / len(replayed)
     assert abs(err_rep - err_rec) <= 0.10 * err_rec

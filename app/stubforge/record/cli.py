@@ -175,11 +175,8 @@ def _run_record(args: argparse.Namespace) -> int:
     out: Path = args.out or Path("recordings") / (
         (urlsplit(upstream).hostname or "upstream") if upstream else "forward"
     )
+    _require_mitmproxy()
     redactor = _redactor(args, out)
-    try:
-        import mitmproxy  # noqa: F401
-    except ModuleNotFoundError as exc:
-        raise UsageError("mitmproxy is not installed: pip install 'stubforge[record]'") from exc
     from stubforge.record.runner import RecordConfig, StartupError, check_port_free, run
 
     try:
@@ -240,3 +237,20 @@ def run_export(args: argparse.Namespace) -> int:
         return _fail("export", str(exc))
     print(f"stubforge export: {n} entries -> {args.output}", file=sys.stderr)
     return 0
+
+
+def _require_mitmproxy() -> None:
+    """Fail before anything is written (no redaction key) when the recorder cannot run."""
+    try:
+        import mitmproxy  # noqa: F401
+    except ModuleNotFoundError as exc:
+        if sys.version_info < (3, 12):
+            raise UsageError(
+                "recording needs Python 3.12 or newer (mitmproxy 12; the last mitmproxy for "
+                "Python 3.11 pins a vulnerable h11). Install stubforge into a Python 3.12+ "
+                "venv from a checkout: pip install '.[record]'"
+            ) from exc
+        raise UsageError(
+            "mitmproxy is not installed: from a checkout of stubforge, pip install '.[record]' "
+            "(or pip install 'dist/stubforge-<version>-py3-none-any.whl[record]')"
+        ) from exc

@@ -8,18 +8,21 @@ closes (FIN) or resets (``SO_LINGER {1, 0}`` then abort: the kernel sends RST) a
 uvicorn's request cycle as disconnected, so uvicorn neither sends a response of its own
 nor logs "returned without starting response" for a deliberate fault.
 
-Why the uvicorn pin (``>=0.54,<0.55`` in pyproject.toml): this module depends on uvicorn
-internals that are not a public API -- ``HttpToolsProtocol.on_headers_complete`` and
-``H11Protocol.handle_events`` creating ``self.cycle`` (a ``RequestResponseCycle`` holding
-the request ``scope``) and starting its task on the next loop turn, and the cycle's
-``disconnected`` / ``keep_alive`` flags. Those are the versions the real-socket tests in
-``tests/serve/test_faults.py`` run against; widen the range only after running them.
+The seam is isolated (no pin): this module depends on uvicorn internals that are not a
+public API -- ``HttpToolsProtocol.on_headers_complete`` and ``H11Protocol.handle_events``
+creating ``self.cycle`` (a ``RequestResponseCycle`` holding the request ``scope``), and
+the cycle's ``transport`` / ``disconnected`` / ``keep_alive`` attributes. They are checked
+once, on the first request: under a uvicorn whose internals differ, wire faults are
+disabled with one warning in the log (a fault then answers 500 with a JSON body
+saying so) and everything else keeps working. CI runs the real-socket fault tests
+against the oldest uvicorn allowed by pyproject.toml and the newest one released.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import socket
 import struct
 import weakref
@@ -30,6 +33,30 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 EXTENSION = "stubforge.wire"
 _LINGER_RESET = struct.pack("ii", 1, 0)
+_CYCLE_ATTRIBUTES = ("scope", "transport", "disconnected", "keep_alive")
+
+log = logging.getLogger("stubforge.wire")
+
+
+class _Seam:
+    """Whether uvicorn's request cycle has what :class:`Wire` uses (checked once)."""
+
+    checked = False
+    supported = True
+
+    @classmethod
+    def accepts(cls, cycle: Any) -> bool:
+        if not cls.checked:
+            cls.checked = True
+            missing = [a for a in _CYCLE_ATTRIBUTES if not hasattr(cycle, a)]
+            if missing:
+                cls.supported = False
+                log.warning(
+                    "wire faults disabled: this uvicorn's request cycle has no %s "
+                    "(faults answer 500 instead; every other feature works)",
+                    ", ".join(missing),
+                )
+        return cls.supported
 
 
 class Wire:
@@ -90,6 +117,8 @@ class Wire:
 
 
 def _attach(scope: Any, cycle: Any) -> None:
+    if not _Seam.accepts(cycle):
+        return
     extensions = scope.get("extensions")
     if extensions is None:
         extensions = scope["extensions"] = {}
@@ -101,8 +130,10 @@ class WireHttpToolsProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         super().on_headers_complete()
-        cycle = self.cycle
-        if cycle is not None and cycle.scope is self.scope:  # not a WebSocket upgrade
+        cycle = getattr(self, "cycle", None)
+        if (
+            cycle is not None and getattr(cycle, "scope", None) is self.scope
+        ):  # not a WebSocket upgrade
             _attach(self.scope, cycle)
 
 
@@ -111,8 +142,9 @@ class WireH11Protocol(H11Protocol):
 
     def handle_events(self) -> None:
         super().handle_events()
-        cycle = self.cycle
-        if cycle is not None and EXTENSION not in cycle.scope.get("extensions", {}):
+        cycle = getattr(self, "cycle", None)
+        scope = getattr(cycle, "scope", None)
+        if isinstance(scope, dict) and EXTENSION not in scope.get("extensions", {}):
             _attach(cycle.scope, cycle)
 
 
