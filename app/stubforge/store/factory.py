@@ -30,7 +30,7 @@ def store_setting_error(url: str, namespace: str) -> str | None:
         try:
             import redis  # noqa: F401
         except ImportError:
-            return "--store needs the redis client: pip install '.[redis]' from a checkout of stubforge"
+            return "--store needs the redis client: from a checkout, pip install '.[redis]'"
     return None
 
 
