@@ -145,7 +145,7 @@ class WireH11Protocol(H11Protocol):
         cycle = getattr(self, "cycle", None)
         scope = getattr(cycle, "scope", None)
         if isinstance(scope, dict) and EXTENSION not in scope.get("extensions", {}):
-            _attach(cycle.scope, cycle)
+            _attach(scope, cycle)
 
 
 def wire_of(scope: Any) -> Wire | None:
