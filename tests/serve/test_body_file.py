@@ -97,3 +97,47 @@ def test_symlink_inside_the_directory_is_allowed(
     )
     srv = serve()
     assert client.get(f"{srv.url}/a").text == "inside"
+
+
+def test_a_body_file_is_templated_only_with_template_true(
+    write_stub: WriteStubs,
+    serve: Callable[..., RunningServer],
+    client: httpx.Client,
+    stub_dir: Path,
+) -> None:
+    (stub_dir / "bodies").mkdir()
+    (stub_dir / "bodies" / "user.json").write_text('{"id": "{{ path.id }}", "q": "{{ query.q }}"}')
+    write_stub(
+        "api.yaml",
+        """
+        version: 1
+        routes:
+          - request: {path: "/users/{id}"}
+            response: {body_file: bodies/user.json, template: true}
+          - request: {path: /raw}
+            response: {body_file: bodies/user.json}
+        """,
+    )
+    srv = serve()
+    r = client.get(f"{srv.url}/users/u_7?q=x")
+    assert (r.headers["content-type"], r.json()) == ("application/json", {"id": "u_7", "q": "x"})
+    assert client.get(f"{srv.url}/raw").content == (stub_dir / "bodies" / "user.json").read_bytes()
+
+
+def test_a_templated_body_file_that_does_not_parse_is_a_load_error(
+    write_stub: WriteStubs, stub_dir: Path
+) -> None:
+    (stub_dir / "bodies").mkdir()
+    (stub_dir / "bodies" / "bad.txt").write_text("{{ path.id ")
+    write_stub(
+        "api.yaml",
+        """
+        version: 1
+        routes:
+          - request: {path: /a}
+            response: {body_file: bodies/bad.txt, template: true}
+        """,
+    )
+    [error] = load_directory(stub_dir).errors
+    assert (error.line, error.field) == (4, "routes[0].response.body_file")
+    assert "template does not parse" in error.message

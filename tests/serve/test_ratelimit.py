@@ -139,3 +139,27 @@ def test_token_bucket_refills(write_stub: WriteStubs, serve: Serve, client: http
 
     time.sleep(0.12)  # 20 tokens/s: one token after 50 ms
     assert client.get(url).status_code == 200
+
+
+def test_a_refused_request_keeps_the_files_default_headers(
+    write_stub: WriteStubs, serve: Serve, client: httpx.Client
+) -> None:
+    write_stub(
+        "api.yaml",
+        """
+        version: 1
+        defaults:
+          headers: {x-provider: payments-mock, x-request-id: "{{ uuid }}"}
+        routes:
+          - request: {path: /limited}
+            response: {json: {ok: true}}
+            rate_limit: {limit: 1, per: 1h}
+        """,
+    )
+    url = serve().url + "/limited"
+    first, refused = client.get(url), client.get(url)
+    assert (first.status_code, refused.status_code) == (200, 429)
+    assert refused.headers["x-provider"] == "payments-mock"
+    assert len(refused.headers["x-request-id"]) == 36
+    assert refused.headers["content-type"] == "application/json"
+    assert "retry-after" in refused.headers

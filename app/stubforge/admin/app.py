@@ -40,13 +40,17 @@ def create_admin(state: ServerState) -> FastAPI:
 
     @api.get("/__admin/health", tags=["server"])
     async def health(request: Request) -> dict[str, Any]:
-        """Liveness and the state of the stub set: route count and any load errors.
+        """Liveness and the state of the stub set: route count, load errors and warnings
+        (``degraded`` also when no route is served).
         Without the admin token (when one is set) only ``status`` is shown."""
         stubs = state.stubs
+        warnings = state.warnings()
+        status = "degraded" if state.load_errors or warnings else "ok"
         if not request.scope.get(AUTHORIZED, True):
-            return {"status": "degraded" if state.load_errors else "ok"}
+            return {"status": status}
         return {
-            "status": "degraded" if state.load_errors else "ok",
+            "status": status,
+            "warnings": warnings,
             "version": __version__,
             "stubs": len(stubs.routes),
             "files": len(stubs.files),
@@ -59,11 +63,18 @@ def create_admin(state: ServerState) -> FastAPI:
 
     @api.get("/__admin/stubs", tags=["stubs"])
     async def list_stubs() -> dict[str, Any]:
-        """Every route being served, with the file and line it comes from."""
+        """Every route being served, with the file and line it comes from (``replaces``:
+        the compiled route a hand route with the same id replaces)."""
         extra = {s.id: s.describe() for s in state.ephemeral}
+        replaced = state.stubs.overrides
         return {
             "stubs": [
-                {**describe_route(r), "ephemeral": False, **extra.get(r.id, {})}
+                {
+                    **describe_route(r),
+                    "ephemeral": False,
+                    **extra.get(r.id, {}),
+                    **({"replaces": replaced[r.id]} if r.id in replaced else {}),
+                }
                 for r in state.stubs.routes
             ]
         }

@@ -67,7 +67,8 @@ def behaviour_router(state: ServerState) -> APIRouter:
 
     @api.put("/__admin/scenarios")
     async def put_scenarios(body: ScenarioStates) -> dict[str, Any]:
-        """Set scenario states (any state name is accepted; unknown scenarios are refused)."""
+        """Set scenario states. Unknown scenarios (404) and states no route mentions (422)
+        are refused, so a typo cannot leave a scenario stuck in a state nothing serves."""
         unknown = sorted(set(body.states) - set(state.stubs.scenarios))
         if unknown:
             raise Problem(
@@ -76,6 +77,21 @@ def behaviour_router(state: ServerState) -> APIRouter:
                 [
                     {"field": f"states.{n}", "message": "no route uses this scenario"}
                     for n in unknown
+                ],
+            )
+        known = state.stubs.scenarios
+        bad = sorted((n, v) for n, v in body.states.items() if v not in known[n])
+        if bad:
+            raise Problem(
+                422,
+                "unknown state(s): "
+                + ", ".join(f"{n}={v!r} (known: {', '.join(sorted(known[n]))})" for n, v in bad),
+                [
+                    {
+                        "field": f"states.{n}",
+                        "message": f"no route mentions state {v!r} of scenario {n!r}",
+                    }
+                    for n, v in bad
                 ],
             )
         for name, value in body.states.items():

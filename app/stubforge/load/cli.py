@@ -7,6 +7,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from stubforge.load.loader import LoadedFile, load_directory
@@ -56,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
                     "ok": result.ok and not failing,
                     "files": len(result.files),
                     "routes": result.route_count,
+                    "overrides": [asdict(o) for o in result.overrides],
                     "errors": [e.to_dict() for e in result.errors],
                     "stale": [
                         {
@@ -92,4 +94,6 @@ def run(args: argparse.Namespace) -> int:
     if failing:
         return 1
     print(f"ok: {result.route_count} route(s) in {len(result.files)} file(s) under {args.stubs}")
+    for override in result.overrides:
+        print(f"  override {override}")
     return 0

@@ -10,11 +10,16 @@ from pathlib import Path as FsPath
 from pydantic import ValidationError
 
 from stubforge.load.errors import LoadError, format_field_path
+from stubforge.load.overrides import Override, apply_overrides
 from stubforge.load.validation import errors_from_validation
 from stubforge.load.yamlpos import Positions, YamlError, load_yaml
 from stubforge.model.stub import StubFile
 
 STUB_SUFFIXES = (".yaml", ".yml")
+BODY_DIR = "bodies"
+"""Directories with this name hold body files (``body_file``), never stub files."""
+EXTENSION_PREFIX = "x-"
+"""Top-level keys with this prefix are ignored: a place for YAML anchors (``x-common: &c``)."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,8 @@ class LoadResult:
     root: FsPath
     files: list[LoadedFile] = field(default_factory=list)
     errors: list[LoadError] = field(default_factory=list)
+    overrides: list[Override] = field(default_factory=list)
+    """Compiled routes replaced by hand routes with the same id."""
 
     @property
     def ok(self) -> bool:
@@ -78,12 +85,13 @@ def display_path(path: FsPath) -> str:
 
 
 def stub_files(root: FsPath) -> list[FsPath]:
-    """Every ``*.yaml`` / ``*.yml`` below ``root`` (hidden directories skipped), sorted."""
+    """Every ``*.yaml`` / ``*.yml`` below ``root``, sorted; hidden files and directories
+    and ``bodies/`` directories (where body files live) are skipped."""
     if root.is_file():
         return [root]
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != BODY_DIR)
         for name in filenames:
             if name.endswith(STUB_SUFFIXES) and not name.startswith("."):
                 found.append(FsPath(dirpath) / name)
@@ -102,6 +110,7 @@ def load_directory(root: FsPath) -> LoadResult:
         result.errors.extend(errors)
         if loaded is not None:
             result.files.append(loaded)
+    result.files, result.overrides = apply_overrides(result.files)
     result.errors.extend(_duplicate_ids(result.files))
     result.errors.sort(key=lambda e: (e.file, e.line, e.col))
     return result
@@ -127,6 +136,9 @@ def load_file(path: FsPath, root: FsPath) -> tuple[LoadedFile | None, list[LoadE
         return None, [
             LoadError(shown, 1, 1, "", "a stub file is a mapping with 'version' and 'routes'")
         ]
+    data = {
+        k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith(EXTENSION_PREFIX))
+    }
     context = {"root": root, "file_dir": path.parent}
     try:
         model = StubFile.model_validate(data, context=context)

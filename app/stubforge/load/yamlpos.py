@@ -86,16 +86,24 @@ def load_yaml(text: str) -> tuple[Any, Positions]:
 def _build(loader: Any, node: yaml.Node, path: Path, positions: Positions) -> Any:
     positions.values[path] = _mark(node)
     if isinstance(node, yaml.MappingNode):
+        explicit = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
         loader.flatten_mapping(node)
+        merged = len(node.value) - explicit  # flattening puts ``<<: *anchor`` pairs first
+        inherited: set[Any] = set()
         result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
+        for index, (key_node, value_node) in enumerate(node.value):
             if not isinstance(key_node, yaml.ScalarNode):
                 line, col = _mark(key_node)
                 raise YamlError(line, col, "mapping keys must be plain scalars", path)
             key = loader.construct_object(key_node, deep=True)
             if isinstance(key, bool | int | float) or key is None:
                 key = key_node.value  # keep the key as written: "200", "on", "null"
-            if key in result:
+            if index < merged:
+                inherited.add(key)
+            elif key in inherited:  # a key of this mapping overrides a merged one
+                inherited.discard(key)
+                del result[key]
+            if key in result and index >= merged:
                 line, col = _mark(key_node)
                 first = positions.keys[(*path, key)]
                 raise YamlError(

@@ -4,9 +4,9 @@ prepares is one an HTTP/1.1 server may send."""
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, ValidationInfo
+from pydantic import AfterValidator, BeforeValidator, ValidationInfo
 
 from stubforge.model.template_syntax import check_template, is_template
 
@@ -33,8 +33,22 @@ def _value(text: str, info: ValidationInfo) -> str:
     return text
 
 
+def _scalar(value: Any) -> Any:
+    """``retry-after: 10`` means the text ``10`` (booleans: ``true`` / ``false``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return value
+
+
 HeaderName = Annotated[str, AfterValidator(_name)]
-HeaderValue = Annotated[str, AfterValidator(_value)]
-"""A header value; may be a template (control characters in its output are replaced)."""
+HeaderValue = Annotated[
+    str,
+    BeforeValidator(_scalar, json_schema_input_type=str | int | float | bool),
+    AfterValidator(_value),
+]
+"""A header value; may be a template (control characters in its output are replaced).
+Numbers and booleans mean their text, as in request matchers."""
 ResponseHeaders = dict[HeaderName, HeaderValue]
 """Response headers by name."""

@@ -12,7 +12,7 @@ from pydantic import Field, JsonValue, ValidationInfo, field_validator, model_va
 from stubforge.model.base import Model
 from stubforge.model.headers import ResponseHeaders
 from stubforge.model.matchers import BodyCondition, StringMatcher
-from stubforge.model.template_syntax import TemplateText, check_templates_in
+from stubforge.model.template_syntax import TemplateText, check_template, check_templates_in
 
 _BODY_FIELDS = ("json", "body", "body_base64", "body_file")
 
@@ -30,7 +30,7 @@ class ResponseSpec(Model):
     """HTTP status code."""
     template: bool | None = None
     """Force templating on (true) or off (false); by default strings containing ``{{`` or
-    ``{%`` are templates."""
+    ``{%`` are templates. A ``body_file`` is a template only with ``template: true``."""
     headers: ResponseHeaders = Field(default_factory=dict)
     """Response headers (merged over the file's defaults.headers). Values may be templates."""
     json_: JsonValue = Field(default=None, alias="json")
@@ -41,7 +41,8 @@ class ResponseSpec(Model):
     """A binary body, base64-encoded; ``application/octet-stream`` by default."""
     body_file: str | None = None
     """A file whose bytes are the body, relative to the stub file's directory and confined
-    to the stubs directory; its content type is guessed from the extension."""
+    to the stubs directory; its content type is guessed from the extension. Served byte for
+    byte unless ``template: true`` (then it must be UTF-8 text)."""
 
     @model_validator(mode="after")
     def _one_body(self) -> ResponseSpec:
@@ -73,6 +74,21 @@ class ResponseSpec(Model):
         if value is None:
             return value
         resolve_body_file(value, info.context)
+        return value
+
+    @field_validator("body_file")
+    @classmethod
+    def _body_file_template(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None or info.data.get("template") is not True:
+            return value
+        context = info.context
+        if isinstance(context, dict) and "root" in context:
+            target = resolve_body_file(value, context)
+            try:
+                text = target.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                raise ValueError(f"body_file {value!r} with template: true is not UTF-8") from None
+            check_template(text)
         return value
 
     @field_validator("json_")

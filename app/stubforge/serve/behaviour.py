@@ -11,11 +11,21 @@ from stubforge.behave.latency import Sampler, sampler, scaled
 from stubforge.behave.profiles import BehaviourSpec
 from stubforge.model.dribble import Dribble
 from stubforge.model.ratelimit import RateLimit
+from stubforge.model.response import ResponseSpec
 from stubforge.serve.prepared import ResponseBuilder
 
 
 class Behaviour:
-    __slots__ = ("dribble", "latency", "limiter", "plain", "profile", "rate_limit", "rules")
+    __slots__ = (
+        "dribble",
+        "latency",
+        "limiter",
+        "plain",
+        "profile",
+        "rate_limit",
+        "refused",
+        "rules",
+    )
 
     def __init__(
         self, spec: BehaviourSpec, default_headers: Mapping[str, str], context: Mapping[str, Path]
@@ -33,6 +43,13 @@ class Behaviour:
             for named in spec.errors
         )
         self.rate_limit: RateLimit | None = spec.rate_limit
+        self.refused: ResponseBuilder | None = None
+        """The answer to a request over the rate limit (with the file's default headers)."""
+        if spec.rate_limit is not None:
+            refusal = ResponseSpec.model_validate(
+                {"status": spec.rate_limit.status, "json": spec.rate_limit.body}
+            )
+            self.refused = ResponseBuilder(refusal, default_headers, context)
         self.limiter = spec.limiter
         self.dribble: Dribble | None = spec.dribble
         self.profile = spec.profile

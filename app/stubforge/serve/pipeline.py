@@ -33,7 +33,7 @@ from stubforge.model.dribble import Dribble
 from stubforge.serve.behaviour import Behaviour
 from stubforge.serve.outcome import Outcome
 from stubforge.serve.plan import RoutePlan
-from stubforge.serve.prepared import Headers, Prepared, ResponseBuilder, dump_json, json_response
+from stubforge.serve.prepared import Headers, Prepared, ResponseBuilder, json_response
 from stubforge.serve.resources import answer as resource_answer
 from stubforge.serve.session import BehaviourRequest
 from stubforge.serve.state import ServerState
@@ -119,9 +119,8 @@ async def decide(state: ServerState, req: BehaviourRequest, started: float) -> P
         decision: ratelimit.Decision = await store.update(session, key, ratelimit.step(limit, now))
         plan.extra += ratelimit.headers(limit, decision, behaviour.limiter, now)
         if not decision.allowed:
-            plan.response = Prepared(
-                limit.status, [(b"content-type", b"application/json")], dump_json(limit.body)
-            )
+            assert behaviour.refused is not None
+            plan.response = _build(behaviour.refused, req, params, route.id)
             outcome.rule = f"rate_limit:{behaviour.limiter}"
     # 4. error rules and faults: the first rule that fires wins
     if plan.response is None:

@@ -120,6 +120,8 @@ class ResponseBuilder:
             target = resolve_body_file(spec.body_file, dict(context))
             kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
             body = target.read_bytes()
+            if spec.template:  # opt-in only: a body file is served byte for byte by default
+                self._body = compile_text(body.decode("utf-8"))
         if kind is not None and "content-type" not in headers:
             headers["content-type"] = kind
         self._status = spec.status

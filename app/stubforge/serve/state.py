@@ -63,6 +63,12 @@ class ServerState:
         """The global profile (``PUT /__admin/profile``, ``--profile``)."""
         self.profile_since = self.started
 
+    def warnings(self) -> list[str]:
+        """What is wrong without being an error: today, serving no route at all."""
+        if self.stubs.routes:
+            return []
+        return [f"no stubs: {self.config.stubs} holds no route; every request is a miss"]
+
     def set_profile(self, name: str | None) -> None:
         """Switch the global profile (``None``: no profile); restarts its windows' clock."""
         if name is not None and name not in self.stubs.profiles:
@@ -82,6 +88,8 @@ class ServerState:
         if stubs is None:
             return None, errors
         state = cls(config, stubs)
+        for warning in state.warnings():
+            log.warning("%s", warning)
         if config.tune_process:
             heap.settle()
         return state, []
@@ -108,6 +116,8 @@ class ServerState:
             if self.config.tune_process:
                 heap.settle()
             log.info("reloaded (%s): %d route(s)", reason, len(stubs.routes))
+            for warning in self.warnings():
+                log.warning("%s", warning)
             return ReloadOutcome(True, len(stubs.routes))
 
     def publish_ephemeral(self) -> None:

@@ -35,6 +35,9 @@ class StubSet:
     """Every profile name defined by some file."""
     scenarios: dict[str, set[str]] = field(default_factory=dict)
     """Every scenario and the states routes mention."""
+    overrides: dict[str, str] = field(default_factory=dict)
+    """Route id -> ``file:line`` of the compiled route it replaces (see
+    :mod:`stubforge.load.overrides`)."""
     stateful: bool = False
     """Some route requires a scenario state (requests then load their session's states)."""
     static: StaticTable = field(init=False)
@@ -193,6 +196,7 @@ def build_stubset(result: LoadResult) -> StubSet:
         list(result.files),
         profiles=frozenset(p for f in result.files for p in f.model.profiles),
         scenarios=scenarios,
+        overrides={o.route_id: o.replaced for o in result.overrides},
         stateful=any(
             r.state is not None and r.state.requires is not None
             for f in result.files
