@@ -14,6 +14,7 @@ from stubforge.admin.auth import AUTHORIZED, BearerAuth
 from stubforge.admin.behaviour_api import behaviour_router
 from stubforge.admin.journal_api import journal_router
 from stubforge.admin.metrics import metrics_router
+from stubforge.admin.passthrough_api import passthrough_router
 from stubforge.admin.reset_api import reset_router
 from stubforge.admin.stubs_api import stubs_router
 from stubforge.serve.state import ServerState
@@ -37,6 +38,7 @@ def create_admin(state: ServerState) -> FastAPI:
     api.include_router(reset_router(state))
     api.include_router(metrics_router(state))
     api.include_router(behaviour_router(state))
+    api.include_router(passthrough_router(state))
 
     @api.get("/__admin/health", tags=["server"])
     async def health(request: Request) -> dict[str, Any]:

@@ -57,6 +57,9 @@ def journal_router(state: ServerState) -> APIRouter:
         path: Annotated[str | None, Query(description="literal path or template")] = None,
         session: str | None = None,
         unmatched: bool | None = None,
+        passthrough: Annotated[
+            bool | None, Query(description="only requests forwarded to the upstream")
+        ] = None,
         status: int | None = None,
         since: Annotated[str | None, Query(description="ISO 8601 or Unix seconds")] = None,
         until: Annotated[str | None, Query(description="ISO 8601 or Unix seconds")] = None,
@@ -71,6 +74,7 @@ def journal_router(state: ServerState) -> APIRouter:
                 path=path,
                 session=session,
                 unmatched=unmatched,
+                passthrough=passthrough,
                 status=status,
                 since=since,
                 until=until,

@@ -71,6 +71,19 @@ def render(metrics: Metrics, state: ServerState) -> str:
     )
     for (route, rule), n in sorted(metrics.rules.items()):
         w.sample("stubforge_behaviour_rules_total", n, route=route, rule=rule)
+    w.family(
+        "stubforge_passthrough_requests_total",
+        "counter",
+        "Unmatched requests forwarded to the real upstream (--on-miss proxy|record).",
+    )
+    w.sample("stubforge_passthrough_requests_total", sum(metrics.passthrough.values()))
+    w.family(
+        "stubforge_passthrough_responses_total",
+        "counter",
+        "Forwarded requests by upstream and the status the client got.",
+    )
+    for (upstream, status), n in sorted(metrics.passthrough.items()):
+        w.sample("stubforge_passthrough_responses_total", n, upstream=upstream, status=str(status))
     w.family("stubforge_injected_delay_seconds_total", "counter", "Latency injected in total.")
     w.sample("stubforge_injected_delay_seconds_total", metrics.delay_seconds)
     name = "stubforge_request_duration_seconds"

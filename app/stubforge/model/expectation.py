@@ -46,6 +46,9 @@ class RequestCriteria(Model):
     """The ``X-Stubforge-Session`` of the request."""
     unmatched: bool | None = None
     """true: only requests no stub matched; false: only matched ones."""
+    passthrough: bool | None = None
+    """true: only requests forwarded to the real upstream (``--on-miss proxy|record``);
+    false: only requests the mock answered itself."""
     status: int | None = Field(default=None, ge=0, le=999)
     """The status sent (0 when a fault sent none)."""
     query: dict[str, StringMatcher] = Field(default_factory=dict)
@@ -112,5 +115,27 @@ class ExpectationsFile(Model):
     """Format version; must be 1."""
     session: str | None = None
     """Check only requests of this session (an expectation's own ``session`` wins)."""
-    expect: list[Expectation] = Field(min_length=1)
+    passthrough: int | None = Field(default=None, ge=0)
+    """How many requests may have reached the real upstream: ``passthrough: 0`` fails the
+    run when a test was not answered by the stubs (checked after ``expect``)."""
+    expect: list[Expectation] = Field(default_factory=list)
     """The expectations, checked in order."""
+
+    @model_validator(mode="after")
+    def _something(self) -> ExpectationsFile:
+        if not self.expect and self.passthrough is None:
+            raise ValueError("give at least one expectation in 'expect' (or 'passthrough')")
+        return self
+
+    def expectations(self) -> list[Expectation]:
+        """``expect`` plus the ``passthrough`` count as one more expectation."""
+        out = list(self.expect)
+        if self.passthrough is not None:
+            out.append(
+                Expectation(
+                    name=f"passthrough: {self.passthrough}",
+                    request=RequestCriteria(passthrough=True),
+                    count=self.passthrough,
+                )
+            )
+        return out

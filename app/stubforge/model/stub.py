@@ -19,6 +19,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from stubforge.model.base import Model
+from stubforge.model.cors import Cors
 from stubforge.model.dribble import Dribble
 from stubforge.model.errors import ErrorRule
 from stubforge.model.headers import ResponseHeaders
@@ -152,6 +153,9 @@ class Defaults(Model):
     """Error rules for routes that set none."""
     rate_limit: RateLimit | None = None
     """A rate limit for routes that set none (``scope: file`` shares one counter)."""
+    cors: Cors | None = None
+    """Answer browsers' CORS preflights and add ``Access-Control-*`` headers to responses
+    for these origins."""
 
 
 class StubFile(Model):
@@ -164,7 +168,8 @@ class StubFile(Model):
     description: str | None = None
     """Free text for humans."""
     upstream: str | None = None
-    """The real service's base URL, used by record and documentation."""
+    """The real service's base URL (``https://api.example.com``): where
+    ``stubforge serve --on-miss proxy|record`` forwards the requests no route matches."""
     defaults: Defaults = Field(default_factory=Defaults)
     """Defaults for every route of the file."""
     routes: list[Route] = Field(default_factory=list)
@@ -183,6 +188,13 @@ class StubFile(Model):
             if res.name in seen:
                 raise ValueError(f"resource name {res.name!r} is used twice")
             seen.add(res.name)
+        return value
+
+    @field_validator("upstream")
+    @classmethod
+    def _upstream_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^/?#\s]+(/[^?#\s]*)?$", value):
+            raise ValueError(f"upstream must be http(s)://host[:port][/path], got {value!r}")
         return value
 
     @field_validator("profiles")

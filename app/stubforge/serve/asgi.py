@@ -53,3 +53,27 @@ async def read_body(receive: Receive, limit: int) -> bytes:
         chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks)
+
+
+async def read_prefix(receive: Receive, limit: int) -> tuple[bytes, bool]:
+    """``(body, False)`` when the whole body arrived (it may exceed ``limit`` by its last
+    chunk); else what was read past ``limit`` and ``True``: the rest is still to be
+    received (a proxy streams it on)."""
+    message = await receive()
+    if message["type"] == "http.disconnect":
+        raise ClientGone
+    body: bytes = message.get("body", b"")
+    if not message.get("more_body", False):
+        return body, False
+    chunks = [body]
+    size = len(body)
+    while size <= limit:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientGone
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks), False
+    return b"".join(chunks), True

@@ -95,6 +95,106 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )
     _add_behaviour_arguments(p)
+    _add_passthrough_arguments(p)
+
+
+def _add_passthrough_arguments(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("unmatched requests: proxy and record")
+    g.add_argument(
+        "--on-miss",
+        choices=["404", "proxy", "record"],
+        default=os.environ.get("STUBFORGE_ON_MISS") or "404",
+        help="what a request no stub matches gets: the unmatched answer (404, default), the "
+        "real upstream's answer (proxy), or that answer recorded to --recordings (record)",
+    )
+    g.add_argument(
+        "--upstream",
+        metavar="URL",
+        default=os.environ.get("STUBFORGE_UPSTREAM") or None,
+        help="where misses go when their service has no 'upstream:' (http(s)://host[:port])",
+    )
+    g.add_argument(
+        "--recordings",
+        type=Path,
+        default=Path("recordings"),
+        metavar="DIR",
+        help="where --on-miss record writes (default ./recordings)",
+    )
+    g.add_argument(
+        "--upstream-timeout",
+        type=_positive,
+        default=30.0,
+        metavar="SECONDS",
+        help="how long the upstream may stay silent before a 504 (default 30)",
+    )
+    g.add_argument(
+        "--connect-timeout",
+        type=_positive,
+        default=5.0,
+        metavar="SECONDS",
+        help="how long connecting to the upstream may take before a 502 (default 5)",
+    )
+    g.add_argument("--upstream-ca", type=Path, metavar="FILE", help="CA bundle for the upstream")
+    g.add_argument(
+        "--insecure-upstream", action="store_true", help="do not verify the upstream certificate"
+    )
+    g.add_argument(
+        "--keep-host-header", action="store_true", help="forward Host as the client sent it"
+    )
+    g.add_argument(
+        "--redact-rules", type=Path, metavar="FILE", help="redaction rules file, as for record"
+    )
+    g.add_argument(
+        "--pii", action="store_true", help="record: also mask names, phones and addresses"
+    )
+    g.add_argument(
+        "--redact-key-file",
+        type=Path,
+        metavar="FILE",
+        help="HMAC key for placeholders (default: as stubforge record)",
+    )
+    g = p.add_argument_group("browsers, TLS and logging")
+    g.add_argument(
+        "--cors",
+        metavar="ORIGINS",
+        default=None,
+        help="comma-separated origins allowed to call from a browser ('*' for any), for "
+        "services without a 'cors:' in their defaults",
+    )
+    g.add_argument(
+        "--cors-credentials",
+        action="store_true",
+        help="with --cors: allow cookies and Authorization (the origin is echoed)",
+    )
+
+
+def _origins(text: str | None) -> tuple[str, ...]:
+    if not text:
+        return ()
+    return tuple(o.strip() for o in text.split(",") if o.strip())
+
+
+def passthrough_error(args: argparse.Namespace) -> str | None:
+    """Why the proxy/CORS options cannot be used, in one line (``None``: they can)."""
+    from pydantic import ValidationError
+
+    from stubforge.model.cors import Cors
+    from stubforge.proxy.upstream import Upstream, UpstreamError
+
+    if args.upstream:
+        try:
+            Upstream.parse(args.upstream)
+        except UpstreamError as exc:
+            return f"--upstream: {exc}"
+    for opt, path in (("--upstream-ca", args.upstream_ca), ("--redact-rules", args.redact_rules)):
+        if path is not None and not path.is_file():
+            return f"{opt}: no such file: {path}"
+    if args.cors is not None:
+        try:
+            Cors(origins=list(_origins(args.cors)))
+        except ValidationError as exc:
+            return f"--cors: {exc.errors()[0]['msg'].removeprefix('Value error, ')}"
+    return None
 
 
 def _positive(text: str) -> float:
@@ -158,6 +258,19 @@ def config_from_args(args: argparse.Namespace) -> ServeConfig:
         latency_multiplier=args.latency_multiplier,
         store=args.store,
         store_namespace=args.store_namespace,
+        on_miss=args.on_miss,
+        upstream=args.upstream,
+        recordings=args.recordings,
+        upstream_timeout=args.upstream_timeout,
+        connect_timeout=args.connect_timeout,
+        upstream_ca=args.upstream_ca,
+        insecure_upstream=args.insecure_upstream,
+        keep_host_header=args.keep_host_header,
+        redact_rules=args.redact_rules,
+        redact_pii=args.pii,
+        redact_key_file=args.redact_key_file,
+        cors=_origins(args.cors),
+        cors_credentials=args.cors_credentials,
     )
 
 
@@ -195,6 +308,10 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    problem = passthrough_error(args)
+    if problem is not None:
+        print(f"stubforge serve: {problem}", file=sys.stderr)
+        return 2
     config = replace(config_from_args(args), tune_process=True)
     refusal = admin_exposure_error(config, args.insecure_admin)
     if refusal is not None:
@@ -226,6 +343,12 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if config.on_miss == "record":
+        try:
+            state.passthrough.set_policy("record")
+        except (OSError, ValueError) as exc:
+            print(f"stubforge serve: --on-miss record: {exc}", file=sys.stderr)
+            return 2
     import uvicorn
 
     server = uvicorn.Server(

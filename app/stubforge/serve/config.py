@@ -36,6 +36,33 @@ class ServeConfig:
     (``--store`` / ``STUBFORGE_STORE``)."""
     store_namespace: str = "default"
     """Separates the state of deployments sharing one Redis (``--store-namespace``)."""
+    on_miss: str = "404"
+    """What an unmatched request gets: ``404`` (the unmatched answer), ``proxy`` (forwarded
+    to the upstream) or ``record`` (forwarded and written to ``recordings``)."""
+    upstream: str | None = None
+    """Where ``proxy``/``record`` send misses no service's ``upstream:`` claims."""
+    recordings: Path = Path("recordings")
+    """Where ``--on-miss record`` writes."""
+    upstream_timeout: float = 30.0
+    """Seconds the upstream may stay silent before a 504."""
+    connect_timeout: float = 5.0
+    """Seconds to connect to the upstream before a 502."""
+    upstream_ca: Path | None = None
+    """CA bundle verifying the upstream's certificate."""
+    insecure_upstream: bool = False
+    """Do not verify the upstream's certificate."""
+    keep_host_header: bool = False
+    """Forward ``Host`` as the client sent it."""
+    redact_rules: Path | None = None
+    """Extra redaction rules for ``--on-miss record`` (the recorder's rules file)."""
+    redact_pii: bool = False
+    """Also mask names, phone numbers and postal addresses when recording."""
+    redact_key_file: Path | None = None
+    """HMAC key of the placeholders (default: the recorder's)."""
+    cors: tuple[str, ...] = ()
+    """``--cors``: origins allowed for services without a ``cors:`` of their own."""
+    cors_credentials: bool = False
+    """``--cors-credentials``: allow credentialed requests from those origins."""
     tune_process: bool = False
     """Tune the garbage collector for a large, long-lived stub set (``serve/heap.py``).
     Only ``stubforge serve``'s own process sets it: a library changes nothing global in

@@ -73,6 +73,8 @@ class Dispatcher:
             self._watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._watcher
+        with contextlib.suppress(Exception):
+            await self.state.passthrough.aclose()  # upstream connections, the capture file
         close = getattr(self.state.store, "aclose", None)  # a Redis store's connections
         if close is not None:
             with contextlib.suppress(Exception):

@@ -43,6 +43,8 @@ class RawEntry(NamedTuple):
     delay: float
     fault: str | None
     rule: str | None
+    passthrough: str | None = None
+    """The upstream the request was forwarded to, if it was."""
 
     @property
     def session_id(self) -> str | None:
@@ -100,6 +102,7 @@ class Journal:
                 o.delay,
                 o.fault,
                 o.rule,
+                o.passthrough,
             )
         )
         self.recorded += 1

@@ -82,6 +82,8 @@ class Metrics:
         self.delay_seconds = 0.0
         """Total injected delay."""
         self.unmatched = 0
+        self.passthrough: dict[tuple[str, int], int] = {}
+        """(upstream, status) → requests forwarded to the real upstream."""
 
     def _row(self, key: tuple[str, str, int]) -> int:
         offset = self.rows[key] = len(self.data)
@@ -140,6 +142,9 @@ class Metrics:
         if o.rule is not None:
             rk = (route, o.rule)
             self.rules[rk] = self.rules.get(rk, 0) + 1
+        if o.passthrough is not None:
+            pk = (o.passthrough, o.status)
+            self.passthrough[pk] = self.passthrough.get(pk, 0) + 1
 
     def rate_limited(self) -> dict[str, int]:
         """429 responses per route."""

@@ -54,6 +54,8 @@ class Outcome:
     """Seconds from arrival to the end of the response."""
     memo: RouteMemo | None = None
     """The answering route's memo, when it has one (static routes do)."""
+    passthrough: str | None = None
+    """The upstream the request was forwarded to (``--on-miss proxy|record``), if any."""
 
 
 Observer = Callable[[Outcome], None]

@@ -18,7 +18,10 @@ from stubforge.serve.asgi import (
     Send,
     declared_length,
     read_body,
+    read_prefix,
 )
+from stubforge.serve.cors import ORIGIN, CorsTable, cors_table, header, server_policy
+from stubforge.serve.misses import answer_miss, cors_headers
 from stubforge.serve.outcome import Observer, Outcome
 from stubforge.serve.pipeline import decide
 from stubforge.serve.prepared import Prepared, json_response
@@ -36,6 +39,16 @@ class ReplayApp:
         self.state = state
         self.observers: list[Observer] = []
         """Called with each request's :class:`Outcome` after its response is sent."""
+        self._server_cors = server_policy(state.config.cors, state.config.cors_credentials)
+        self._cors: tuple[object, CorsTable] | None = None
+
+    def cors(self) -> CorsTable | None:
+        """The CORS policies of the current stub set (``None`` when none is configured)."""
+        stubs = self.state.stubs
+        cached = self._cors
+        if cached is None or cached[0] is not stubs:
+            cached = self._cors = (stubs, cors_table(stubs, self._server_cors))
+        return cached[1] if cached[1].enabled else None
 
     def _observe(self, outcome: Outcome) -> None:
         outcome.duration = time.time() - outcome.started
@@ -65,27 +78,39 @@ class ReplayApp:
         limit = state.config.body_limit
         headers = scope["headers"]
         length = declared_length(headers)
+        proxying = state.passthrough.active
+        remaining = oversized = False
+        body = b""
         if length is not None and length > limit:
-            await _send(send, _too_large(limit))
-            return
-        try:
-            body = await read_body(receive, limit)
-        except BodyTooLarge:
-            await _send(send, _too_large(limit))
-            return
-        except ClientGone:
-            return
+            if not proxying:
+                await _send(send, _too_large(limit))
+                return
+            remaining = oversized = True  # a miss streams it upstream unread
+        else:
+            try:
+                if proxying:
+                    body, remaining = await read_prefix(receive, limit)
+                    oversized = remaining or len(body) > limit
+                else:
+                    body = await read_body(receive, limit)
+            except BodyTooLarge:
+                await _send(send, _too_large(limit))
+                return
+            except ClientGone:
+                return
         client = scope.get("client")
         req = BehaviourRequest(
             scope["method"],
             scope["path"],
             scope["query_string"],
             headers,
-            body,
+            b"" if oversized else body,  # too large to match on: matched without it
             client[0] if client else None,
         )
         req.session, req.profile = read_selectors(headers)
-        hit = self._static(req)
+        cors = self.cors()
+        origin = header(headers, ORIGIN) if cors is not None else None
+        hit = self._static(req) if origin is None else None
         if hit is not None:  # nothing to match or plan: the answer decide would give
             start = {"type": "http.response.start", "status": hit.status, "headers": hit.headers}
             await send(start)
@@ -101,9 +126,22 @@ class ReplayApp:
             if self.observers:
                 self._observe(Outcome(req, started, 503, session=req.session or None))
             return
-        await respond(plan, scope, receive, send)
+        outcome = plan.outcome
+        missed = outcome.route_id is None and outcome.near_misses is not None
+        if oversized and not missed:  # a stub answers with the body limit as before
+            await _send(send, _too_large(limit))
+            return
+        if missed and (proxying or origin is not None):
+            req.body = body
+            await answer_miss(
+                state, req, plan, scope, receive, send, cors, origin, remaining=remaining
+            )
+        else:
+            if origin is not None and cors is not None:
+                plan.extra += cors_headers(state, cors, outcome, origin)
+            await respond(plan, scope, receive, send)
         if self.observers:
-            self._observe(plan.outcome)
+            self._observe(outcome)
 
 
 async def _send(send: Send, response: Prepared) -> None:

@@ -19,6 +19,7 @@ from stubforge.serve.config import ServeConfig
 from stubforge.serve.ephemeral import EphemeralStubs, merge
 from stubforge.serve.journal import Journal
 from stubforge.serve.metrics import Metrics
+from stubforge.serve.passthrough import Passthrough
 from stubforge.serve.stubset import StubSet, build_stubset
 from stubforge.store.base import Store
 from stubforge.store.factory import open_store
@@ -62,6 +63,8 @@ class ServerState:
         self.profile: str | None = config.profile
         """The global profile (``PUT /__admin/profile``, ``--profile``)."""
         self.profile_since = self.started
+        self.passthrough = Passthrough(config)
+        """The on-miss policy (``--on-miss``), upstreams, connection pool and capture."""
 
     def warnings(self) -> list[str]:
         """What is wrong without being an error: today, serving no route at all."""

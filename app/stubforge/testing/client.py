@@ -121,6 +121,18 @@ class AdminClient:
             )
             raise AssertionError(result["report"] + ("\n" + misses if misses else ""))
 
+    def assert_no_passthrough(self, session: str | None = None) -> None:
+        """Fail if any request was forwarded to the real upstream (``passthrough: 0``):
+        with ``--on-miss proxy|record`` a test that reached the real provider fails."""
+        crit: dict[str, Any] = {"passthrough": True}
+        if session is not None:
+            crit["session"] = session
+        result: dict[str, Any] = self._call(
+            "POST", "/requests/verify", json={"request": crit, "count": 0}
+        )
+        if not result["ok"]:
+            raise AssertionError(result["report"])
+
     def add_stub(
         self, route: dict[str, Any] | list[dict[str, Any]] | str, session: str | None = None
     ) -> list[str]:

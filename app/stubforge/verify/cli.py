@@ -74,7 +74,7 @@ def run_verify(args: argparse.Namespace) -> int:
     failed = 0
     try:
         with httpx.Client(base_url=base, headers=headers, timeout=args.timeout) as client:
-            for exp in spec.expect:
+            for exp in spec.expectations():
                 r = client.post("/__admin/requests/verify", json=_payload(exp, session))
                 if r.status_code == 401:
                     print(
@@ -101,7 +101,7 @@ def run_verify(args: argparse.Namespace) -> int:
     except httpx.HTTPError as exc:
         print(f"stubforge verify: cannot reach {base}: {exc}", file=sys.stderr)
         return 2
-    total = len(spec.expect)
+    total = len(spec.expectations())
     print(f"{total - failed} passed, {failed} failed")
     return 1 if failed else 0
 

@@ -43,6 +43,8 @@ class Selector:
             out.append(("time", f"< {c.until}", e.started))
         if c.unmatched is not None and (e.route_id is None) != c.unmatched:
             out.append(("unmatched", c.unmatched, e.route_id is None))
+        if c.passthrough is not None and (e.passthrough is not None) != c.passthrough:
+            out.append(("passthrough", c.passthrough, e.passthrough is not None))
         if c.route is not None and e.route_id != c.route:
             out.append(("route", c.route, e.route_id))
         if c.session is not None and e.session_id != c.session:
@@ -92,6 +94,8 @@ class Selector:
             parts.append(f"route {c.route}")
         if c.unmatched is not None:
             parts.append("unmatched" if c.unmatched else "matched")
+        if c.passthrough is not None:
+            parts.append("passed through" if c.passthrough else "answered by the mock")
         if c.status is not None:
             parts.append(f"status {c.status}")
         if c.session is not None:

@@ -104,6 +104,7 @@ def entry_dict(e: RawEntry, red: Redactor) -> dict[str, Any]:
         "profile": e.profile,
         "matched": e.route_id is not None,
         "route": e.route_id,
+        "passthrough": e.passthrough,
         "params": {k: redact_value(red, k, v) for k, v in e.params.items()},
         "request": request,
         "response": {"status": e.status},

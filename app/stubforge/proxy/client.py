@@ -1,0 +1,117 @@
+"""The upstream HTTP client: one httpx connection pool per server, requests sent with
+their body streamed, responses opened in streaming mode.
+
+httpx is already a dependency, pools connections (keep-alive, HTTP/1.1), verifies TLS with
+a configurable CA bundle and has separate connect/read/write/pool timeouts, which is what a
+reverse proxy needs. Failures become :class:`UpstreamFailure` with the status the client
+gets: 504 when the upstream was too slow, 502 for everything else.
+"""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from stubforge.proxy.headers import Headers
+
+
+@dataclass(frozen=True, slots=True)
+class ClientSettings:
+    connect_timeout: float = 5.0
+    """Seconds to open a connection to the upstream."""
+    read_timeout: float = 30.0
+    """Seconds the upstream may stay silent (before its headers or between body chunks)."""
+    upstream_ca: Path | None = None
+    """A CA bundle that verifies the upstream's certificate (default: the system's)."""
+    insecure: bool = False
+    """Do not verify the upstream's certificate."""
+    max_connections: int = 256
+    """Connections the pool keeps open at most (per server)."""
+
+
+class UpstreamFailure(Exception):
+    """The upstream could not answer: ``status`` (502/504) and a ``kind`` for the problem
+    document and the recording's ``_fault``."""
+
+    def __init__(self, status: int, kind: str, detail: str) -> None:
+        super().__init__(detail)
+        self.status, self.kind, self.detail = status, kind, detail
+
+
+def classify(exc: Exception) -> UpstreamFailure:
+    """The failure a client sees for an httpx error (kinds are the recording's faults)."""
+    text = str(exc) or type(exc).__name__
+    if isinstance(exc, httpx.TimeoutException):
+        return UpstreamFailure(504, "timeout", f"the upstream did not answer in time ({text})")
+    if isinstance(exc, httpx.ConnectError):
+        low = text.lower()
+        kind = (
+            "tls_error"
+            if any(s in low for s in ("ssl", "certificate", "tls"))
+            else "connection_refused"
+        )
+        return UpstreamFailure(502, kind, f"cannot connect to the upstream: {text}")
+    if isinstance(exc, httpx.RemoteProtocolError):
+        kind = "empty_reply" if "without sending" in text.lower() else "other"
+        return UpstreamFailure(502, kind, f"the upstream broke the exchange: {text}")
+    if isinstance(exc, httpx.ReadError | httpx.WriteError):
+        return UpstreamFailure(502, "connection_reset", f"the upstream connection failed: {text}")
+    return UpstreamFailure(502, "other", f"upstream error: {text}")
+
+
+class UpstreamClient:
+    """One pooled :class:`httpx.AsyncClient`, created on first use (inside the loop)."""
+
+    def __init__(self, settings: ClientSettings) -> None:
+        self.settings = settings
+        self._client: httpx.AsyncClient | None = None
+
+    def _open(self) -> httpx.AsyncClient:
+        s = self.settings
+        verify: ssl.SSLContext | bool = True
+        if s.insecure:
+            verify = False
+        elif s.upstream_ca is not None:
+            verify = ssl.create_default_context(cafile=str(s.upstream_ca))
+        return httpx.AsyncClient(
+            verify=verify,
+            timeout=httpx.Timeout(
+                connect=s.connect_timeout,
+                read=s.read_timeout,
+                write=s.read_timeout,
+                pool=s.connect_timeout,
+            ),
+            limits=httpx.Limits(
+                max_connections=s.max_connections, max_keepalive_connections=s.max_connections
+            ),
+            follow_redirects=False,
+            trust_env=False,
+        )
+
+    async def open(
+        self, method: str, url: str, headers: Headers, body: bytes | AsyncIterator[bytes]
+    ) -> httpx.Response:
+        """Send the request; the response's body is still to be read (``aiter_raw``).
+
+        Raise :class:`UpstreamFailure` when no response headers arrived."""
+        client = self._client
+        if client is None:
+            client = self._client = self._open()
+        # a bare Request: the client's default headers (User-Agent, Accept-Encoding...) would
+        # change what the upstream sees and answers (a compressed body nobody asked for)
+        request = httpx.Request(method, url, headers=headers, content=body)
+        try:
+            return await client.send(request, stream=True)
+        except httpx.HTTPError as exc:
+            raise classify(exc) from exc
+        except ssl.SSLError as exc:
+            raise UpstreamFailure(502, "tls_error", f"TLS with the upstream failed: {exc}") from exc
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
