@@ -1,4 +1,5 @@
-"""Command line: ``stubforge serve | check | schema | record | import | export | compile | verify``.
+"""Command line: ``stubforge serve | check | schema | record | import | export | compile |
+verify | drift``.
 
 Each sub-command lives with the package that implements it; this module only
 parses arguments and dispatches, importing lazily so that ``stubforge check``
@@ -44,6 +45,7 @@ _OPTIONAL = (
     "stubforge.record.cli",
     "stubforge.compile.cli",
     "stubforge.verify.cli",
+    "stubforge.drift.cli",
 )
 
 
