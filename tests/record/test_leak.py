@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from pathlib import Path
 from urllib.parse import quote, quote_plus, urlencode
 
 import httpx
@@ -91,85 +92,97 @@ def variants(secret: str) -> set[bytes]:
 
 def test_no_secret_reaches_disk(upstream: Upstream, start_recorder: RecorderFactory) -> None:
     rec = start_recorder(["--upstream", upstream.url])
-    s = SECRETS
-    everything = {k: v for k, v in s.items() if k != "private-key-body"}
     with httpx.Client(base_url=rec.url, timeout=15) as client:
-        # 1. Headers, each secret in its usual place.
-        for auth in (
-            f"Bearer {s['bearer-opaque']}",
-            f"Basic {s['basic-password']}",
-            f"Bearer {s['jwt']}",
-        ):
-            assert client.get("/echo", headers={"Authorization": auth}).status_code == 200
-        headers = {
-            "X-Api-Key": s["api-key-header"],
-            "Cookie": f"session={s['cookie-session']}; theme=dark",
-            "X-Set-Cookie": f"sid={s['cookie-session']}; Path=/; HttpOnly",
-            "X-Custom-Trace": f"{s['stripe-secret']} {s['github-classic']}",
-            "X-Aws": f"{s['aws-access-key']}",
-            "Stripe-Signature": "t=1,v1=" + "ab" * 32,
-        }
-        assert client.get("/echo", headers=headers).status_code == 200
-        # 2. Query strings (httpx percent-encodes; the upstream echoes the raw query).
-        for kind, value in everything.items():
-            r = client.get("/echo", params={CONTEXT.get(kind, "q"): value, "kind": kind})
-            assert r.status_code == 200
-        query = {
-            "api_key": s["api-key-header"],
-            "password": s["json-password"],
-            "key": s["google-api-key"],
-        }
-        assert client.get("/echo", params=query).status_code == 200
-        # 3. Request bodies: JSON (by key and by shape), form, plain text.
-        doc = {
-            "password": s["json-password"],
-            "card": {"number": s["visa"], "amex": int(s["amex"])},
-            "private_key": PEM,
-            "credentials": {
-                "aws_secret_access_key": s["aws-secret-key"],
-                "aws_access_key_id": s["aws-access-key"],
-            },
-            "notes": [
-                f"contact {s['email']}",
-                f"storage DefaultEndpointsProtocol=https;AccountKey={s['azure-storage']};",
-            ],
-            "all": list(everything.values()),
-        }
-        assert client.post("/echo", json=doc).status_code == 200
-        form = {
-            "client_secret": s["client-secret-form"],
-            "password": s["json-password"],
-            "grant_type": "client_credentials",
-        }
-        assert client.post("/echo", data=form).status_code == 200
-        text = (
-            "\n".join(f"{k}: {v}" for k, v in everything.items())
-            + f"\naws_secret_access_key = {s['aws-secret-key']}\n{PEM}\n"
-        )
-        assert (
-            client.post(
-                "/echo", content=text.encode(), headers={"Content-Type": "text/plain"}
-            ).status_code
-            == 200
-        )
-        # 4. Redirects carrying secrets in the Location header.
-        loc = f"https://user:{s['url-password']}@partner.example/cb?" + urlencode(
-            {"access_token": s["jwt"], "email": s["email"], "sig": s["twilio"]}
-        )
-        r = client.get("/redirect", params={"to": loc})
-        assert r.status_code == 302 and r.headers["location"] == loc
-    n_requests = 3 + 1 + len(everything) + 1 + 3 + 1
+        n_requests = send_corpus(client)
     wait_for_lines(rec.out, n_requests)
     rec.stop()
+    assert_nothing_leaked(rec.out, n_requests)
 
-    files = [f for f in rec.out.rglob("*") if f.is_file()]
+
+def send_corpus(client: httpx.Client) -> int:
+    """Send every secret in its usual places through ``client`` (a recording proxy in
+    front of the test upstream); return how many requests were sent."""
+    s = SECRETS
+    everything = {k: v for k, v in s.items() if k != "private-key-body"}
+    # 1. Headers, each secret in its usual place.
+    for auth in (
+        f"Bearer {s['bearer-opaque']}",
+        f"Basic {s['basic-password']}",
+        f"Bearer {s['jwt']}",
+    ):
+        assert client.get("/echo", headers={"Authorization": auth}).status_code == 200
+    headers = {
+        "X-Api-Key": s["api-key-header"],
+        "Cookie": f"session={s['cookie-session']}; theme=dark",
+        "X-Set-Cookie": f"sid={s['cookie-session']}; Path=/; HttpOnly",
+        "X-Custom-Trace": f"{s['stripe-secret']} {s['github-classic']}",
+        "X-Aws": f"{s['aws-access-key']}",
+        "Stripe-Signature": "t=1,v1=" + "ab" * 32,
+    }
+    assert client.get("/echo", headers=headers).status_code == 200
+    # 2. Query strings (httpx percent-encodes; the upstream echoes the raw query).
+    for kind, value in everything.items():
+        r = client.get("/echo", params={CONTEXT.get(kind, "q"): value, "kind": kind})
+        assert r.status_code == 200
+    query = {
+        "api_key": s["api-key-header"],
+        "password": s["json-password"],
+        "key": s["google-api-key"],
+    }
+    assert client.get("/echo", params=query).status_code == 200
+    # 3. Request bodies: JSON (by key and by shape), form, plain text.
+    doc = {
+        "password": s["json-password"],
+        "card": {"number": s["visa"], "amex": int(s["amex"])},
+        "private_key": PEM,
+        "credentials": {
+            "aws_secret_access_key": s["aws-secret-key"],
+            "aws_access_key_id": s["aws-access-key"],
+        },
+        "notes": [
+            f"contact {s['email']}",
+            f"storage DefaultEndpointsProtocol=https;AccountKey={s['azure-storage']};",
+        ],
+        "all": list(everything.values()),
+    }
+    assert client.post("/echo", json=doc).status_code == 200
+    form = {
+        "client_secret": s["client-secret-form"],
+        "password": s["json-password"],
+        "grant_type": "client_credentials",
+    }
+    assert client.post("/echo", data=form).status_code == 200
+    text = (
+        "\n".join(f"{k}: {v}" for k, v in everything.items())
+        + f"\naws_secret_access_key = {s['aws-secret-key']}\n{PEM}\n"
+    )
+    assert (
+        client.post(
+            "/echo", content=text.encode(), headers={"Content-Type": "text/plain"}
+        ).status_code
+        == 200
+    )
+    # 4. Redirects carrying secrets in the Location header.
+    loc = f"https://user:{s['url-password']}@partner.example/cb?" + urlencode(
+        {"access_token": s["jwt"], "email": s["email"], "sig": s["twilio"]}
+    )
+    r = client.get("/redirect", params={"to": loc})
+    assert r.status_code == 302 and r.headers["location"] == loc
+    return 3 + 1 + len(everything) + 1 + 3 + 1
+
+
+def assert_nothing_leaked(out: Path, n_requests: int) -> None:
+    """No spelling of any secret in the files under ``out``; ``n_requests`` entries, each
+    with its redactions listed; equal secrets share one placeholder."""
+    s = SECRETS
+    files = [f for f in out.rglob("*") if f.is_file()]
     assert files
     blob = b"".join(f.read_bytes() for f in files)
     leaked = {kind for kind, value in SECRETS.items() for form in variants(value) if form in blob}
     assert not leaked, f"secrets on disk: {sorted(leaked)}"
     assert b"PRIVATE KEY-----" not in blob.replace(b"redacted~private-key~", b"")
 
-    entries = list(read_recordings(rec.out))
+    entries = list(read_recordings(out))
     assert len(entries) == n_requests
     assert all(e.redactions for e in entries)
     fired = set().union(*(e.redactions for e in entries))

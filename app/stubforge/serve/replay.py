@@ -110,7 +110,7 @@ class ReplayApp:
         req.session, req.profile = read_selectors(headers)
         cors = self.cors()
         origin = header(headers, ORIGIN) if cors is not None else None
-        hit = self._static(req) if origin is None else None
+        hit = self._static(req) if origin is None and not oversized else None
         if hit is not None:  # nothing to match or plan: the answer decide would give
             start = {"type": "http.response.start", "status": hit.status, "headers": hit.headers}
             await send(start)
