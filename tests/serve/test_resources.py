@@ -123,3 +123,14 @@ def test_form_bodies_and_prefixed_ids_without_compiled_routes(
     got = client.get(f"{url}/{body['id']}").json()
     assert got["metadata"] == {"plan": "gold", "tier": "2"}
     assert client.get(f"{url}/cus_unknown").status_code == 404
+
+
+def test_a_resource_in_another_file_answers_through_its_routes(
+    write_stub: WriteStubs, serve: Serve, client: httpx.Client
+) -> None:
+    routes, resources = USERS.split("resources:\n")
+    write_stub("people.compiled.yaml", routes)
+    write_stub("people.overrides.yaml", "version: 1\nresources:\n" + resources)
+    url = serve().url + "/users"
+    assert client.post(url, json={"name": "Cy"}).json()["id"] == 3
+    assert client.post(url, json={}).status_code == 422  # the compiled route's variant

@@ -250,6 +250,14 @@ def listing(resource: Resource, scope_key: str, stored: Any, query: Mapping[str,
         body[shape.total] = total
     if shape.has_more is not None:
         body[shape.has_more] = more
+    for name, param in shape.echo.items():
+        given = query.get(param)
+        pag = shape.pagination
+        if given:
+            value = given[0]
+            body[name] = int(value) if value.lstrip("-").isdigit() else value
+        elif pag is not None and pag.style == "page" and param == pag.page:
+            body[name] = pag.first_page
     return body
 
 

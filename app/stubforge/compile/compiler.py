@@ -27,6 +27,7 @@ from stubforge.compile.grouping import Operation, RouteGroup, group_exchanges
 from stubforge.compile.hints import Hints
 from stubforge.compile.latency import fit_latency
 from stubforge.compile.report import Report, RouteReport
+from stubforge.compile.resources import collapse_variants, infer_resources
 from stubforge.compile.responses import ResponseBuilder, build_responses
 from stubforge.compile.yamltext import Commented, dump
 from stubforge.model.duration import format_duration
@@ -171,6 +172,13 @@ def _service_document(
         )
     routes: list[Commented] = []
     used: set[str] = set()
+    resources = infer_resources(groups)
+    for res in [r for r in resources if f"resource:{r.spec['name']}" in hand_routes]:
+        resources.remove(res)  # the hand-written resource answers these routes
+        header.append(
+            f"Resource {res.spec['name']} defined by hand in "
+            f"{hand_routes['resource:' + res.spec['name']]} (not compiled here)"
+        )
     for group in groups:
         rid = route_id(group)
         if prefix_ids:
@@ -197,11 +205,18 @@ def _service_document(
         route = _route(
             service, rid, group, hints, volatile, file_throttle is None, report, out, origin
         )
+        for res in resources:  # the resource answers by id: variants per id are redundant
+            if (group.method, group.template) in res.routes and collapse_variants(route.value, res):
+                report.notes.append(
+                    f"variants keyed on the id collapsed into resource {res.spec['name']}"
+                )
         routes.append(route)
     document: dict[str, Any] = {"version": 1, "service": service, "upstream": upstream}
     if defaults:
         document["defaults"] = defaults
     document["routes"] = routes
+    if resources:
+        document["resources"] = [r.commented() for r in resources]
     skipped = sorted(r.id for r in out.report.routes if r.service == service and r.hand)
     if skipped:
         header.append(f"Routes defined by hand (not compiled here): {', '.join(skipped)}")

@@ -45,7 +45,8 @@ def is_pristine(text: str) -> bool:
 
 
 def hand_route_ids(out_dir: Path) -> tuple[dict[str, str], list[str]]:
-    """Route ids defined in hand files under ``out_dir`` → file name; and unreadable files."""
+    """Route ids (and ``resource:NAME`` for resources) defined in hand files under
+    ``out_dir`` → file name; and unreadable files."""
     owned: dict[str, str] = {}
     problems: list[str] = []
     if not out_dir.is_dir():
@@ -63,6 +64,10 @@ def hand_route_ids(out_dir: Path) -> tuple[dict[str, str], list[str]]:
         for route in routes if isinstance(routes, list) else []:
             if isinstance(route, dict) and isinstance(route.get("id"), str):
                 owned.setdefault(route["id"], rel)
+        resources = data.get("resources") if isinstance(data, dict) else None
+        for res in resources if isinstance(resources, list) else []:
+            if isinstance(res, dict) and isinstance(res.get("name"), str):
+                owned.setdefault(f"resource:{res['name']}", rel)
     return owned, problems
 
 

@@ -96,6 +96,9 @@ class ListShape(Model):
     """Other top-level fields of the list body, answered as recorded."""
     pagination: Pagination | None = None
     """How the list is paged; none: every item in one answer."""
+    echo: dict[str, str] = Field(default_factory=dict)
+    """Top-level fields answering a query parameter's value (``{page: page}``); a number
+    when the value is one; the page parameter defaults to the first page."""
     filters: list[str] = Field(default_factory=list)
     """Query parameters that keep only the items whose field of the same name equals
     the value (``?status=paid``)."""
@@ -132,12 +135,13 @@ class Resource(Model):
     """The shape of list responses."""
     create: CreateSpec = Field(default_factory=CreateSpec)
     """The fields of an item made by a create."""
+    replace_mode: Literal["replace", "merge"] = "replace"
+    """What a PUT does: replace the item with the body, or merge the body into it."""
     delete_returns: Literal["recorded", "item"] = "recorded"
     """What a delete answers: the route's recorded response, or the deleted item."""
-    not_found: ResponseSpec = Field(
-        default_factory=lambda: ResponseSpec(status=404, json_={"error": "not found"})
-    )
-    """The provider's answer for an id it does not hold (templates see ``path``)."""
+    not_found: ResponseSpec | None = None
+    """The provider's answer for an id it does not hold (templates see ``path``); none:
+    a missing id gets the route's own answer, as recorded."""
     seed: list[dict[str, JsonValue]] = Field(default_factory=list)
     """The items every session starts with (top-level collections)."""
     seed_in: dict[str, list[dict[str, JsonValue]]] = Field(default_factory=dict)

@@ -32,7 +32,7 @@ class ResourceLink:
 
     resource: Resource
     operation: str
-    not_found: ResponseBuilder
+    not_found: ResponseBuilder | None
 
 
 def operation_route(resource: Resource, operation: str) -> Route:
@@ -46,11 +46,16 @@ def operation_route(resource: Resource, operation: str) -> Route:
     )
 
 
+GENERIC_NOT_FOUND = ResponseSpec(status=404, json_={"error": "not found"})
+"""The answer for a missing id on an added route, when the resource names none."""
+
+
 def links(
     resource: Resource, defaults_headers: Mapping[str, str], context: Mapping[str, Path]
 ) -> dict[tuple[str, str], ResourceLink]:
     """``(method, path template) -> link`` for each operation of ``resource``."""
-    not_found = ResponseBuilder(resource.not_found, defaults_headers, context)
+    spec = resource.not_found
+    not_found = None if spec is None else ResponseBuilder(spec, defaults_headers, context)
     out: dict[tuple[str, str], ResourceLink] = {}
     for op in resource.operations:
         method, on_item = OPERATION_METHODS[op]
@@ -60,7 +65,10 @@ def links(
 
 
 def _decides(link: ResourceLink, recorded: Prepared) -> bool:
-    return 200 <= recorded.status < 300 or recorded.status == link.resource.not_found.status
+    missing = link.resource.not_found
+    return 200 <= recorded.status < 300 or (
+        missing is not None and recorded.status == missing.status
+    )
 
 
 def _json(recorded: Prepared, body: Any, status: int) -> Prepared:
@@ -106,12 +114,13 @@ async def answer(
         fields = behave.body_fields(req.body, req.header("content-type") or "") or {}
         if res.envelope is not None and isinstance(fields.get(res.envelope), dict):
             fields = fields[res.envelope]
-        updater = behave.update(res, scope, item_id, fields, op == "replace")
+        replace = op == "replace" and res.replace_mode == "replace"
+        updater = behave.update(res, scope, item_id, fields, replace)
         result = await store.update(session, store_key, updater)
     else:
         result = await store.update(session, store_key, behave.delete(res, scope, item_id))
     if not result.found:
-        return link.not_found.build(req, params)
+        return recorded if link.not_found is None else link.not_found.build(req, params)
     if op == "delete":
         if res.delete_returns == "recorded" and 200 <= recorded.status < 300:
             return recorded

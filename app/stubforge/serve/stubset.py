@@ -6,6 +6,7 @@ the whole set atomically, so a request sees either the old set or the new one.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ from stubforge.model.stub import Defaults, Route
 from stubforge.serve.behaviour import Behaviour
 from stubforge.serve.plan import RoutePlan, Variant, VariantsCheck
 from stubforge.serve.prepared import ResponseBuilder
-from stubforge.serve.resources import ResourceLink, links, operation_route
+from stubforge.serve.resources import GENERIC_NOT_FOUND, ResourceLink, links, operation_route
 from stubforge.serve.session import ScenarioCheck
 from stubforge.serve.statics import StaticTable, static_table
 
@@ -119,20 +120,27 @@ def compile_route(
 
 
 def _link_resources(
-    loaded: LoadedFile, compiled: list[MatchRoute], context: dict[str, Path], order: int
+    files: list[LoadedFile], compiled: list[MatchRoute], root: Path
 ) -> list[MatchRoute]:
-    """Attach the file's resource operations to its routes; routes for uncovered ones."""
-    model = loaded.model
-    wanted: dict[tuple[str, str], ResourceLink] = {}
-    for res in model.resources:
-        wanted.update(links(res, model.defaults.headers, context))
+    """Attach resource operations to the routes with the same method and path (in any
+    file: a resource in a hand-written file also answers through compiled routes; hand
+    files win over compiled ones), and add routes for operations no route covers."""
+    wanted: dict[tuple[str, str], tuple[ResourceLink, LoadedFile]] = {}
+    ordered = sorted(files, key=lambda f: f.path.name.endswith(".compiled.yaml"))
+    for loaded in ordered:
+        context = {"root": root, "file_dir": loaded.path.parent}
+        for res in loaded.model.resources:
+            for key, link in links(res, loaded.model.defaults.headers, context).items():
+                wanted.setdefault(key, (link, loaded))
     for route in compiled:
         for method in route.methods:
-            link = wanted.pop((method, route.template.text), None)
-            if link is not None:
-                _attach(route, link)
+            found = wanted.pop((method, route.template.text), None)
+            if found is not None:
+                _attach(route, found[0])
     added: list[MatchRoute] = []
-    for link in wanted.values():
+    for link, loaded in wanted.values():
+        model = loaded.model
+        context = {"root": root, "file_dir": loaded.path.parent}
         spec = operation_route(link.resource, link.operation)
         assert spec.id is not None
         route = compile_route(
@@ -142,12 +150,15 @@ def _link_resources(
             model.defaults.headers,
             model.defaults.latency,
             context,
-            order + len(added),
+            len(compiled) + len(added),
             loaded.display,
             0,
             model.defaults,
             model.profiles,
         )
+        if link.not_found is None:  # no recorded answer to fall back on
+            builder = ResponseBuilder(GENERIC_NOT_FOUND, model.defaults.headers, context)
+            link = dataclasses.replace(link, not_found=builder)
         _attach(route, link)
         added.append(route)
     return added
@@ -166,7 +177,6 @@ def build_stubset(result: LoadResult) -> StubSet:
     for loaded in result.files:
         model = loaded.model
         context = {"root": root, "file_dir": loaded.path.parent}
-        first = len(routes)
         for i, route in enumerate(model.routes):
             routes.append(
                 compile_route(
@@ -183,8 +193,7 @@ def build_stubset(result: LoadResult) -> StubSet:
                     model.profiles,
                 )
             )
-        if model.resources:
-            routes.extend(_link_resources(loaded, routes[first:], context, len(routes)))
+    routes.extend(_link_resources(result.files, routes, root))
     scenarios: dict[str, set[str]] = {}
     for loaded in result.files:
         for route in loaded.model.routes:
