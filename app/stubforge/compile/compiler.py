@@ -287,6 +287,7 @@ def _route(
         shown = ", ".join(f"{label} x{n} ({n / len(considered):.1%})" for label, n in mix.counts)
         comments.append(f"errors: {shown} of {len(considered)}")
         out.body_files.update(err_builder.body_files)
+    report.notes.extend(err_builder.notes)
     if not normal:
         route["response"] = {"status": 502, "json": {"error": "no response was recorded"}}
         report.notes.append("only upstream faults were recorded; answering 502 otherwise")

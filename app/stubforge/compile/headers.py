@@ -8,8 +8,8 @@
   ``Content-Location``, ``Link``, …) become templates when every recorded value is explained
   the same way by the request or the body: a path parameter (``{{ path.user_id }}``), a
   query parameter or top-level JSON body field (empty when the request lacks it), or an
-  id the body generates (the body's own template, e.g. ``/v1/users/{{ uuid }}``). Values
-  nothing explains are dropped as before.
+  id the body generates (the body's own template, e.g. ``/v1/users/{{ uuid }}``). The
+  recorded text around the templates is escaped (:mod:`stubforge.compile.literal`).
 
 ``date``, ``content-length`` and hop-by-hop headers never get here: they are removed when
 the recording is read (:mod:`stubforge.compile.exchange`).
@@ -22,6 +22,7 @@ from typing import Any
 
 from stubforge.compile.echo import Echo
 from stubforge.compile.exchange import Exchange
+from stubforge.compile.literal import escape
 
 REQUEST_ID_HEADERS = frozenset(
     [
@@ -94,8 +95,6 @@ def _sources(ex: Exchange, marked: Any) -> list[tuple[str, str]]:
 def echo_template(value: str, ex: Exchange, marked: Any) -> str | None:
     """``value`` (a response header of ``ex``) with request and body values replaced by
     templates, or None when nothing in it echoes the request or the body."""
-    if "{{" in value or "{%" in value:
-        return None
     parts: list[str | tuple[str]] = [value]
     for recorded, template in _sources(ex, marked):
         next_parts: list[str | tuple[str]] = []
@@ -112,4 +111,4 @@ def echo_template(value: str, ex: Exchange, marked: Any) -> str | None:
         parts = next_parts
     if all(isinstance(p, str) for p in parts):
         return None
-    return "".join(p if isinstance(p, str) else p[0] for p in parts)
+    return "".join(escape(p) if isinstance(p, str) else p[0] for p in parts)

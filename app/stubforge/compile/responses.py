@@ -13,18 +13,19 @@ Bodies above ``body_file_bytes`` without templates are written to ``bodies/``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from stubforge.compile.echo import canonical, materialize, templatize
+from stubforge.compile.bodies import body_of
+from stubforge.compile.echo import materialize, templatize
 from stubforge.compile.exchange import NO_JSON, Exchange
 from stubforge.compile.features import Feature, candidate_features
 from stubforge.compile.headers import REQUEST_ID_HEADERS, echo_template, request_id_template
+from stubforge.compile.literal import literal
 from stubforge.compile.matchers import Combo, choose_features, combos_of, mergeable, when_spec
-from stubforge.model.template_syntax import contains_template
+from stubforge.model.headers import CONTROL, TOKEN
 
 MAX_SEQUENCE = 20
 _DROP_HEADERS = (
@@ -41,6 +42,16 @@ _DROP_HEADERS = (
     "content-md5",
 )
 _EXTENSIONS = {"json": ".json", "html": ".html", "xml": ".xml", "csv": ".csv", "text": ".txt"}
+_FIELD_ORDER = (
+    "status",
+    "headers",
+    "json",
+    "json_layout",
+    "body",
+    "body_base64",
+    "body_file",
+    "template",
+)
 
 
 def keep_header(name: str) -> bool:
@@ -93,47 +104,39 @@ class ResponseBuilder:
         self.echoed = echoed or {}
         """(status, header name) → the template every recorded value of it follows."""
         self.body_files: dict[str, bytes] = {}
+        self.notes: list[str] = []
 
     def classify(self, ex: Exchange) -> tuple[str, dict[str, Any]]:
         """The class key of an exchange's response, and the response data."""
         data: dict[str, Any] = {"status": ex.status}
-        headers = {k: v for k, v in sorted(ex.resp_headers.items()) if k in self.kept_headers}
+        body = body_of(ex, self.param_types)
+        headers = {
+            k: v if body.verbatim else literal(v)
+            for k, v in sorted(ex.resp_headers.items())
+            if k in self.kept_headers and self._sendable(k, v)
+        }
         ctype = headers.get("content-type", "")
-        if (
-            ctype.split(";")[0].strip().lower() == "application/json"
-            and ex.resp_json is not NO_JSON
-        ):
+        if ctype.split(";")[0].strip().lower() == "application/json" and "json" in body.fields:
             headers.pop("content-type")
-        if ex.resp_json is not NO_JSON or not contains_template(ex.resp_text or ""):
+        if not body.verbatim:
             headers.update(self._templated_headers(ex))
             headers = dict(sorted(headers.items()))
         if headers:
             data["headers"] = headers
-        if ex.resp_json is not NO_JSON:
-            if contains_template(ex.resp_json):
-                data["json"] = ex.resp_json
-                data["template"] = False
-                body_key = canonical(ex.resp_json)
-            else:
-                marked = templatize(ex.resp_json, ex, self.param_types)
-                body_key = canonical(marked)
-                data["json"] = marked
-        elif ex.resp_base64 is not None:
-            data["body_base64"] = ex.resp_base64
-            body_key = "b64:" + _digest(ex.resp_base64.encode())
-        elif ex.resp_text:
-            data["body"] = ex.resp_text
-            if contains_template(ex.resp_text):
-                data["template"] = False
-            body_key = "text:" + _digest(ex.resp_text.encode())
-        else:
-            body_key = ""
-        key = json.dumps([ex.status, headers, body_key], sort_keys=True)
+        data.update(body.fields)
+        data["_exact"] = body.exact
+        key = json.dumps([ex.status, headers, body.key], sort_keys=True)
         return key, data
 
+    def _sendable(self, name: str, value: str) -> bool:
+        if TOKEN.match(name) and not CONTROL.search(value):
+            return True
+        note = f"response header {name!r} dropped: not sendable over HTTP/1.1 ({value[:40]!r})"
+        if note not in self.notes:
+            self.notes.append(note)
+        return False
+
     def _templated_headers(self, ex: Exchange) -> dict[str, str]:
-        if ex.resp_json is not NO_JSON and contains_template(ex.resp_json):
-            return {}  # the body is sent verbatim (template: false), so are the headers
         out: dict[str, str] = {}
         for name in ex.resp_headers:
             if name in REQUEST_ID_HEADERS:
@@ -143,41 +146,30 @@ class ResponseBuilder:
         return out
 
     def finish(self, data: dict[str, Any], ex: Exchange, suffix: str) -> dict[str, Any]:
-        """Render echoes, and move a large template-free body to a file."""
+        """Render echoes, and move a large body sent as recorded to a file (its exact bytes)."""
         out = dict(data)
+        exact: bytes | None = out.pop("_exact", None)
         if "json" in out:
             out["json"] = materialize(out["json"])
-            text = json.dumps(out["json"], ensure_ascii=False, indent=2) + "\n"
-            if len(text.encode()) > self.limit and not contains_template(out["json"]):
-                out.pop("json")
-                out.pop("template", None)
-                out["body_file"] = self._file(suffix, ".json", text.encode())
+        if exact is not None and len(exact) > self.limit:
+            ctype = out.get("headers", {}).get("content-type", "")
+            is_json = "json" in out
+            for name in ("json", "json_layout", "body", "body_base64", "template"):
+                out.pop(name, None)
+            if is_json:
+                ext = ".json"
                 headers = dict(out.get("headers", {}))
                 headers.setdefault("content-type", "application/json")
                 out["headers"] = dict(sorted(headers.items()))
-        elif "body" in out and len(out["body"].encode()) > self.limit:
-            ctype = out.get("headers", {}).get("content-type", "")
-            ext = next((e for k, e in _EXTENSIONS.items() if k in ctype), ".txt")
-            out["body_file"] = self._file(suffix, ext, out.pop("body").encode())
-            out.pop("template", None)
-        elif "body_base64" in out and len(out["body_base64"]) > self.limit:
-            import base64
-
-            out["body_file"] = self._file(suffix, ".bin", base64.b64decode(out.pop("body_base64")))
-        return {
-            k: out[k]
-            for k in ("status", "headers", "json", "body", "body_base64", "body_file", "template")
-            if k in out
-        }
+            else:
+                ext = next((e for k, e in _EXTENSIONS.items() if k in ctype), ".bin")
+            out["body_file"] = self._file(suffix, ext, exact)
+        return {k: out[k] for k in _FIELD_ORDER if k in out}
 
     def _file(self, suffix: str, ext: str, data: bytes) -> str:
         name = f"bodies/{self.route_id}{suffix}{ext}"
         self.body_files[name] = data
         return name
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:16]
 
 
 def build_responses(
@@ -200,8 +192,7 @@ def build_responses(
     out = RouteResponses(classes=len(first))
     if len(first) == 1:
         out.response = builder.finish(keyed[0][1], exchanges[0], "")
-        out.body_files = builder.body_files
-        return out
+        return _done(out, builder)
     features = choose_features(exchanges, classes, candidate_features(exchanges, volatile))
     out.features = features
     if not features:
@@ -216,8 +207,7 @@ def build_responses(
                 f"the same request got {len(first)} different responses in order "
                 f"({' → '.join(str(keyed[first[c]][1]['status']) for c, _ in runs)}): a sequence"
             )
-            out.body_files = builder.body_files
-            return out
+            return _done(out, builder)
         counts = Counter(classes)
         top = min(first, key=lambda c: (-counts[c], first[c]))
         out.notes.append(
@@ -225,10 +215,14 @@ def build_responses(
             f"answering the most common ({counts[top]} of {len(classes)})"
         )
         out.response = builder.finish(keyed[first[top]][1], exchanges[first[top]], "")
-        out.body_files = builder.body_files
-        return out
+        return _done(out, builder)
     _variants(out, builder, exchanges, keyed, combos_of(exchanges, features), max_variants)
+    return _done(out, builder)
+
+
+def _done(out: RouteResponses, builder: ResponseBuilder) -> RouteResponses:
     out.body_files = builder.body_files
+    out.notes.extend(builder.notes)
     return out
 
 

@@ -30,6 +30,7 @@ from stubforge.compile.detectors import (
     split_extension,
 )
 from stubforge.compile.hints import Hints
+from stubforge.compile.literal import path_literal
 from stubforge.model.path_syntax import Segment, parse_path_template
 
 AMBIGUOUS_MIN = 4
@@ -113,7 +114,7 @@ class TemplateSet:
         for seg in segments:
             step = node.steps.get(seg)
             if step is None:  # not observed: keep literal (cannot happen for recorded paths)
-                labels.append(seg)
+                labels.append(path_literal(seg))
                 continue
             labels.append(step.label)
             if step.param is not None:
@@ -203,13 +204,13 @@ def _generalise(
     for seg in literals:
         child = node.children[seg]
         sub = _generalise(child, seg, f"{where}/{seg}", used, pinned, cardinality, ambiguities)
-        tree.steps[seg] = _Step(seg, None, "", sub)
+        tree.steps[seg] = _Step(path_literal(seg), None, "", sub)
     for ext in sorted(by_ext):
         members = by_ext[ext]
         kinds = {k for _, k in members}
         ptype = PARAM_TYPES.get(kinds.pop(), "str") if len(kinds) == 1 else "str"
         name = _unique(param_name(parent), used)
-        label = "{" + name + ("" if ptype == "str" else f":{ptype}") + "}" + ext
+        label = "{" + name + ("" if ptype == "str" else f":{ptype}") + "}" + path_literal(ext)
         merged = _Node()
         for seg, _ in members:
             merged.merge(node.children[seg])

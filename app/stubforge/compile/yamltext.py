@@ -17,6 +17,11 @@ from typing import Any
 import yaml
 
 _PLAIN = re.compile(r"^[A-Za-z0-9_/.][A-Za-z0-9 _./@+-]*$")
+_UNPRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+"""Characters YAML may not carry as they are, or reads as line breaks inside quotes (NEL,
+U+2028, U+2029): escaped as ``\\uXXXX`` in quoted strings."""
 _FLOW_WIDTH = 88
 
 
@@ -39,7 +44,11 @@ def scalar(value: Any) -> str:
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             return json.dumps(str(value))
-        return json.dumps(value)
+        text = json.dumps(value)
+        if "e" in text and "." not in text:  # YAML 1.1 reads 1e-07 as a string
+            mantissa, _, exp = text.partition("e")
+            text = f"{mantissa}.0e{exp}"
+        return text
     text = str(value)
     if (
         _PLAIN.match(text)
@@ -48,7 +57,11 @@ def scalar(value: Any) -> str:
         and yaml.safe_load(text) == text
     ):
         return text
-    return json.dumps(text, ensure_ascii=False)
+    return _UNPRINTABLE.sub(_escape, json.dumps(text, ensure_ascii=False))
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def _is_scalar(value: Any) -> bool:

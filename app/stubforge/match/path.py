@@ -16,12 +16,22 @@ _UUID = re.compile(
 class PathTemplate:
     """A parsed template with precedence facts: literal segment count, typed parameters."""
 
-    __slots__ = ("catch_all", "is_literal", "literal_segments", "segments", "text", "typed_params")
+    __slots__ = (
+        "catch_all",
+        "is_literal",
+        "literal_path",
+        "literal_segments",
+        "segments",
+        "text",
+        "typed_params",
+    )
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.segments: tuple[Segment, ...] = parse_path_template(text)
         self.is_literal = not any(s.is_param for s in self.segments)
+        self.literal_path = "/" + "/".join(s.literal for s in self.segments)
+        """The path a literal template matches (``{{`` in the text is one brace)."""
         self.literal_segments = sum(1 for s in self.segments if not s.is_param)
         self.typed_params = sum(
             1 for s in self.segments if s.is_param and s.type in ("int", "uuid")

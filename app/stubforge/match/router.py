@@ -191,9 +191,9 @@ class Router:
         self._template_cut = None
         for route in self.routes:
             if route.template.is_literal:
-                entry = self._literal.get(route.template.text)
+                entry = self._literal.get(route.template.literal_path)
                 if entry is None:
-                    entry = self._literal[route.template.text] = PathEntry()
+                    entry = self._literal[route.template.literal_path] = PathEntry()
                     entries.append(entry)
                 entry.add(route)
             else:

@@ -10,13 +10,14 @@ from pydantic import AfterValidator, BeforeValidator, ValidationInfo
 
 from stubforge.model.template_syntax import check_template, is_template
 
-_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+"""A valid header name."""
 CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 """Characters a header value may not carry (CR and LF would split the header)."""
 
 
 def _name(name: str) -> str:
-    if not _TOKEN.match(name):
+    if not TOKEN.match(name):
         raise ValueError(
             f"invalid header name {name!r}: use letters, digits and !#$%&'*+-.^_`|~ only"
         )

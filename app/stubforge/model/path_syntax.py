@@ -7,6 +7,8 @@ A segment is a literal, or a parameter with an optional literal prefix and suffi
 - ``int``: one segment of digits (an optional leading ``-``), delivered as an int to templates;
 - ``uuid``: one segment that is a UUID (any version);
 - ``path``: the rest of the path, slashes included (possibly empty); last segment only.
+
+A literal brace is written doubled: ``/files/{{id}}`` matches the path ``/files/{id}``.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from typing import Annotated
 from pydantic import AfterValidator
 
 PARAM_TYPES = ("str", "int", "uuid", "path")
-_PARAM = re.compile(r"\{([^{}]*)\}")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -51,16 +52,10 @@ def parse_path_template(path: str) -> tuple[Segment, ...]:
     segments: list[Segment] = []
     names: set[str] = set()
     for i, part in enumerate(parts):
-        params = _PARAM.findall(part)
-        if "{" in _PARAM.sub("", part) or "}" in _PARAM.sub("", part):
-            raise ValueError(f"path {path!r}: unbalanced brace in segment {part!r}")
+        prefix, params, suffix = _scan(part, path)
         if not params:
-            segments.append(Segment(literal=part))
+            segments.append(Segment(literal=prefix))
             continue
-        if len(params) > 1:
-            raise ValueError(
-                f"path {path!r}: segment {part!r} has {len(params)} parameters; one per segment"
-            )
         name, _, ptype = params[0].partition(":")
         name, ptype = name.strip(), (ptype.strip() or "str")
         if not _NAME.match(name):
@@ -73,12 +68,40 @@ def parse_path_template(path: str) -> tuple[Segment, ...]:
         if name in names:
             raise ValueError(f"path {path!r}: parameter {name!r} appears twice")
         names.add(name)
-        prefix, _, rest = part.partition("{")
-        suffix = rest.partition("}")[2]
         if ptype == "path" and (i != len(parts) - 1 or suffix):
             raise ValueError(f"path {path!r}: the catch-all {{{name}:path}} must end the template")
         segments.append(Segment(name=name, type=ptype, prefix=prefix, suffix=suffix))
     return tuple(segments)
+
+
+def _scan(part: str, path: str) -> tuple[str, list[str], str]:
+    """(literal text before, parameter bodies, literal text after) of one segment;
+    ``{{`` and ``}}`` are literal braces."""
+    before: list[str] = []
+    after: list[str] = []
+    params: list[str] = []
+    out, i = before, 0
+    while i < len(part):
+        char = part[i]
+        if char in "{}" and part.startswith(char * 2, i):
+            out.append(char)
+            i += 2
+        elif char == "{":
+            end = part.find("}", i)
+            if end < 0 or "{" in part[i + 1 : end]:
+                raise ValueError(f"path {path!r}: unbalanced brace in segment {part!r}")
+            params.append(part[i + 1 : end])
+            out, i = after, end + 1
+        elif char == "}":
+            raise ValueError(f"path {path!r}: unbalanced brace in segment {part!r}")
+        else:
+            out.append(char)
+            i += 1
+    if len(params) > 1:
+        raise ValueError(
+            f"path {path!r}: segment {part!r} has {len(params)} parameters; one per segment"
+        )
+    return "".join(before), params, "".join(after)
 
 
 def _check(path: str) -> str:

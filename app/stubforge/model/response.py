@@ -11,6 +11,7 @@ from pydantic import Field, JsonValue, ValidationInfo, field_validator, model_va
 
 from stubforge.model.base import Model
 from stubforge.model.headers import ResponseHeaders
+from stubforge.model.jsonlayout import JsonLayout
 from stubforge.model.matchers import BodyCondition, StringMatcher
 from stubforge.model.template_syntax import TemplateText, check_template, check_templates_in
 
@@ -35,6 +36,10 @@ class ResponseSpec(Model):
     """Response headers (merged over the file's defaults.headers). Values may be templates."""
     json_: JsonValue = Field(default=None, alias="json")
     """A JSON body; ``content-type: application/json`` unless a header says otherwise."""
+    json_layout: JsonLayout | None = None
+    """How the ``json`` body is written on the wire (indentation, spacing, escapes); by
+    default one line without spaces. The compiler sets the provider's layout, so an
+    unedited body is sent byte for byte as recorded."""
     body: TemplateText | None = None
     """A text body (UTF-8); ``content-type: text/plain; charset=utf-8`` by default."""
     body_base64: str | None = None

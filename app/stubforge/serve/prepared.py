@@ -16,6 +16,7 @@ from typing import Any
 from stubforge.behave.templating import Renderer, compile_json, compile_text, context_for
 from stubforge.match.request import Request
 from stubforge.model.headers import CONTROL
+from stubforge.model.jsonlayout import COMPACT, JsonLayout
 from stubforge.model.response import ResponseSpec, resolve_body_file
 from stubforge.model.template_syntax import contains_template, is_template
 
@@ -89,7 +90,7 @@ def _encode_headers(headers: Mapping[str, str]) -> Headers:
 class ResponseBuilder:
     """Builds the :class:`Prepared` response of one variant."""
 
-    __slots__ = ("_body", "_bytes", "_headers", "_json", "_static", "_status")
+    __slots__ = ("_body", "_bytes", "_headers", "_json", "_layout", "_static", "_status")
 
     def __init__(
         self, spec: ResponseSpec, default_headers: Mapping[str, str], context: Mapping[str, Path]
@@ -101,12 +102,13 @@ class ResponseBuilder:
         fields = spec.model_fields_set
         self._json: Renderer | None = None
         self._body: Renderer | None = None
+        self._layout: JsonLayout = spec.json_layout or COMPACT
         if "json_" in fields:
             kind = "application/json"
             if templated and (spec.template or contains_template(spec.json_)):
                 self._json = compile_json(spec.json_)
             else:
-                body = dump_json(spec.json_)
+                body = self._layout.dumps(spec.json_)
         elif spec.body is not None:
             kind = "text/plain; charset=utf-8"
             if templated and (spec.template or is_template(spec.body)):
@@ -150,7 +152,7 @@ class ResponseBuilder:
             return self._static
         ctx = context_for(req, params)
         if self._json is not None:
-            body = dump_json(self._json(ctx))
+            body = self._layout.dumps(self._json(ctx))
         elif self._body is not None:
             body = str(self._body(ctx)).encode()
         else:
