@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from stubforge.admin.app import create_admin
+from stubforge.serve.access_log import AccessLog
 from stubforge.serve.dispatcher import Dispatcher
 from stubforge.serve.replay import ReplayApp
 from stubforge.serve.state import ServerState
@@ -19,4 +20,6 @@ def build_app(state: ServerState) -> Dispatcher:
         replay.observers.append(state.journal.observe)
     if state.config.metrics:
         replay.observers.append(state.metrics.observe)
+    if state.config.access_log:
+        replay.observers.append(AccessLog().observe)
     return Dispatcher(state, replay, create_admin(state))

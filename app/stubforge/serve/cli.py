@@ -162,6 +162,17 @@ def _add_passthrough_arguments(p: argparse.ArgumentParser) -> None:
         "services without a 'cors:' in their defaults",
     )
     g.add_argument(
+        "--log-format",
+        choices=["text", "json"],
+        default=os.environ.get("STUBFORGE_LOG_FORMAT") or "text",
+        help="log lines as text (default) or one JSON object per line",
+    )
+    g.add_argument(
+        "--no-access-log",
+        action="store_true",
+        help="do not log a line per request (misses are logged at warning level)",
+    )
+    g.add_argument(
         "--cors-credentials",
         action="store_true",
         help="with --cors: allow cookies and Authorization (the origin is echoed)",
@@ -271,6 +282,7 @@ def config_from_args(args: argparse.Namespace) -> ServeConfig:
         redact_key_file=args.redact_key_file,
         cors=_origins(args.cors),
         cors_credentials=args.cors_credentials,
+        access_log=not args.no_access_log,
     )
 
 
@@ -323,7 +335,7 @@ def run(args: argparse.Namespace) -> int:
     if store_error is not None:
         print(f"stubforge serve: {store_error.rstrip('.')}; not starting", file=sys.stderr)
         return 2
-    configure_logging(args.log_level)
+    configure_logging(args.log_level, args.log_format)
     raise_fd_limit()
     state, errors = ServerState.initial(config)
     if state is None:

@@ -63,6 +63,8 @@ class ServeConfig:
     """``--cors``: origins allowed for services without a ``cors:`` of their own."""
     cors_credentials: bool = False
     """``--cors-credentials``: allow credentialed requests from those origins."""
+    access_log: bool = False
+    """Log one line per request (``stubforge serve`` turns it on; ``--no-access-log``)."""
     tune_process: bool = False
     """Tune the garbage collector for a large, long-lived stub set (``serve/heap.py``).
     Only ``stubforge serve``'s own process sets it: a library changes nothing global in

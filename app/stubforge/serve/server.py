@@ -54,8 +54,14 @@ def uvicorn_config(app: ASGIApp, host: str, port: int, log_level: str = "info") 
     )
 
 
-def configure_logging(level: str) -> None:
+def configure_logging(level: str, fmt: str = "text") -> None:
+    """Log to stderr at ``level``, as text or one JSON object per line (``fmt="json"``)."""
     logging.basicConfig(
         level=getattr(logging, level.upper(), logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if fmt == "json":
+        from stubforge.serve.access_log import JsonFormatter
+
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(JsonFormatter())
