@@ -83,7 +83,7 @@ routes:
     response: {body: "{{ path.update({'a': 1}) }}"}
   - id: undefined-name
     request: {method: GET, path: /undefined}
-    response: {body: "{{ nosuchthing.attr }}"}
+    response: {body: "{{ path.nosuchthing.attr }}"}
   - id: header-injection
     request: {method: GET, path: /inject}
     response: {headers: {x-echo: "{{ query.v }}"}, body: ok}
@@ -205,7 +205,7 @@ def test_templating_can_be_switched_off(http: httpx.Client) -> None:
 def test_sandbox_escapes_and_errors_answer_500_json(http: httpx.Client, path: str) -> None:
     r = http.get(path)
     assert r.status_code == 500
-    assert r.headers["content-type"] == "application/json"
+    assert r.headers["content-type"] == "application/problem+json"
     body = r.json()
     assert body["error"] == "template error"
     assert body["route"]

@@ -135,6 +135,32 @@ BROKEN: list[tuple[str, str, list[str]]] = [
         ],
     ),
     (
+        "template-unknown-filter",
+        """
+        version: 1
+        routes:
+          - request: {path: /a}
+            response: {json: {n: "{{ query.n | defualt(1) }}"}}
+        """,
+        [
+            "{f}:4:22: routes[0].response.json: template uses unknown filter 'defualt'; "
+            "did you mean 'default'? (template line 1)"
+        ],
+    ),
+    (
+        "json-nan-is-not-json",
+        """
+        version: 1
+        routes:
+          - request: {path: /a}
+            response: {json: {n: .nan}}
+        """,
+        [
+            "{f}:4:22: routes[0].response.json: nan is not a JSON number (NaN and infinities "
+            "have no JSON form)"
+        ],
+    ),
+    (
         "regex-lookaround-is-not-re2",
         """
         version: 1

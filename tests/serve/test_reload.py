@@ -3,6 +3,7 @@ the last good stub set serving and are reported by /__admin/health and /__admin/
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -107,3 +108,111 @@ def test_admin_reload_reports_errors_then_succeeds(
     assert client.get(f"{srv.url}/hello").text == "again"
     health = client.get(f"{srv.url}/__admin/health").json()
     assert (health["status"], health["load_errors"]) == ("ok", [])
+
+
+UNKNOWN_FILTER = """
+version: 1
+routes:
+  - id: greeting
+    request: {method: GET, path: /hello}
+    response: {body: "{{ query.name | defualt('you') }}"}
+"""
+
+
+@pytest.mark.timeout(30)
+def test_an_unknown_filter_is_a_load_error_and_the_watcher_lives_on(
+    write_stub: WriteStubs,
+    serve: Callable[..., RunningServer],
+    client: httpx.Client,
+    stub_dir: Path,
+) -> None:
+    write_stub("api.yaml", GOOD.replace("{word}", "hello"))
+    srv = serve(watch=True)
+    time.sleep(0.2)
+    write_stub("api.yaml", UNKNOWN_FILTER)
+    wait_for(lambda: client.get(f"{srv.url}/__admin/health").json()["status"] == "degraded")
+    health = client.get(f"{srv.url}/__admin/health").json()
+    assert health["load_errors"] == [
+        f"{stub_dir / 'api.yaml'}:5:22: routes[0].response.body: template uses unknown filter "
+        "'defualt'; did you mean 'default'? (template line 1)"
+    ]
+    assert health["tasks"]["watcher"]["state"] == "running"
+    r = client.post(f"{srv.url}/__admin/reload")
+    assert (r.status_code, r.json()["ok"]) == (422, False)
+    assert client.get(f"{srv.url}/hello").text == "hello"  # the last good set serves
+    # the watcher still picks up the next edit
+    write_stub("api.yaml", GOOD.replace("{word}", "fixed"))
+    wait_for(lambda: client.get(f"{srv.url}/hello").text == "fixed")
+    assert client.get(f"{srv.url}/__admin/health").json()["status"] == "ok"
+
+
+@pytest.mark.timeout(30)
+def test_a_fifo_named_yaml_does_not_wedge_reload(
+    write_stub: WriteStubs,
+    serve: Callable[..., RunningServer],
+    client: httpx.Client,
+    stub_dir: Path,
+) -> None:
+    write_stub("api.yaml", GOOD.replace("{word}", "hello"))
+    srv = serve(watch=True)
+    time.sleep(0.2)
+    fifo = stub_dir / "pipe.yaml"
+    os.mkfifo(fifo)  # reading it would block until a writer comes
+    r = client.post(f"{srv.url}/__admin/reload")
+    assert r.status_code == 422
+    assert r.json()["errors"] == [
+        f"{fifo}:0:0: not a regular file (a directory, FIFO or device): remove or rename it"
+    ]
+    wait_for(lambda: client.get(f"{srv.url}/__admin/health").json()["status"] == "degraded")
+    fifo.unlink()
+    write_stub("api.yaml", GOOD.replace("{word}", "after"))
+    wait_for(lambda: client.get(f"{srv.url}/hello").text == "after")
+    assert client.get(f"{srv.url}/__admin/health").json()["status"] == "ok"
+
+
+@pytest.mark.timeout(30)
+def test_a_link_to_the_root_directory_is_not_followed(
+    write_stub: WriteStubs,
+    serve: Callable[..., RunningServer],
+    client: httpx.Client,
+    stub_dir: Path,
+) -> None:
+    write_stub("api.yaml", GOOD.replace("{word}", "hello"))
+    (stub_dir / "everything").symlink_to("/")
+    srv = serve(watch=True)
+    time.sleep(0.2)
+    write_stub("api.yaml", GOOD.replace("{word}", "edited"))
+    wait_for(lambda: client.get(f"{srv.url}/hello").text == "edited")
+    health = client.get(f"{srv.url}/__admin/health").json()
+    assert (health["status"], health["tasks"]["watcher"]["state"]) == ("ok", "running")
+
+
+@pytest.mark.timeout(30)
+def test_a_failed_watcher_shows_as_degraded_and_restarts(
+    write_stub: WriteStubs,
+    serve: Callable[..., RunningServer],
+    client: httpx.Client,
+    stub_dir: Path,
+) -> None:
+    write_stub("api.yaml", GOOD.replace("{word}", "hello"))
+    srv = serve(watch=True)
+    time.sleep(0.2)
+    moved = stub_dir.with_name("elsewhere")
+    stub_dir.rename(moved)  # the watched directory is gone
+    (moved / "api.yaml").write_text(GOOD.replace("{word}", "x"))
+
+    def watcher() -> dict[str, object]:
+        tasks: dict[str, dict[str, object]] = client.get(f"{srv.url}/__admin/health").json()[
+            "tasks"
+        ]
+        return tasks["watcher"]
+
+    wait_for(lambda: int(watcher()["restarts"]) >= 1, timeout=10)  # type: ignore[call-overload]
+    health = client.get(f"{srv.url}/__admin/health").json()
+    assert health["status"] == "degraded"
+    assert any(p.startswith("watcher: ") for p in health["problems"])
+    moved.rename(stub_dir)
+    wait_for(lambda: watcher()["state"] == "running", timeout=10)
+    time.sleep(0.3)
+    write_stub("api.yaml", GOOD.replace("{word}", "back"))
+    wait_for(lambda: client.get(f"{srv.url}/hello").text == "back", timeout=10)

@@ -39,7 +39,7 @@ routes:
     latency: 5ms
   - id: templated
     request: {method: GET, path: /hello}
-    response: {body: "hi {{ request.query.name }}"}
+    response: {body: "hi {{ query.name }}"}
   - id: variants
     request: {method: GET, path: /variants}
     responses:

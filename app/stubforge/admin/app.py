@@ -47,12 +47,15 @@ def create_admin(state: ServerState) -> FastAPI:
         Without the admin token (when one is set) only ``status`` is shown."""
         stubs = state.stubs
         warnings = state.warnings()
-        status = "degraded" if state.load_errors or warnings else "ok"
+        problems = state.background.problems()
+        status = "degraded" if state.load_errors or warnings or problems else "ok"
         if not request.scope.get(AUTHORIZED, True):
             return {"status": status}
         return {
             "status": status,
             "warnings": warnings,
+            "problems": problems,
+            "tasks": state.background.describe(),
             "version": __version__,
             "stubs": len(stubs.routes),
             "files": len(stubs.files),

@@ -18,6 +18,7 @@ from typing import Any
 from jinja2 import Template
 
 from stubforge.match.request import NOT_JSON, Request
+from stubforge.model.template_budget import current
 from stubforge.model.template_syntax import is_template, make_environment
 
 _ENV = make_environment()
@@ -77,7 +78,16 @@ def compile_text(text: str) -> Renderer:
     if not is_template(text):
         return _constant(text)
     template: Template = _ENV.from_string(text)
-    return template.render
+
+    def render(ctx: dict[str, Any]) -> str:
+        budget = current()
+        parts = []
+        for chunk in template.generate(ctx):
+            budget.emit(len(chunk))
+            parts.append(chunk)
+        return "".join(parts)
+
+    return render
 
 
 def compile_json(value: Any) -> Renderer:
@@ -89,7 +99,7 @@ def compile_json(value: Any) -> Renderer:
         whole = _WHOLE_EXPR.match(value.strip())
         if whole and "{{" not in whole.group(1) and "{%" not in value:
             expr = _ENV.compile_expression(whole.group(1), undefined_to_none=False)
-            return lambda ctx: _plain(expr(**ctx))
+            return lambda ctx: _sized(_plain(expr(**ctx)))
         return compile_text(value)
     if isinstance(value, dict):
         items = [(compile_text(str(k)), compile_json(v)) for k, v in value.items()]
@@ -98,6 +108,12 @@ def compile_json(value: Any) -> Renderer:
         parts = [compile_json(v) for v in value]
         return lambda ctx: [p(ctx) for p in parts]
     return _constant(value)
+
+
+def _sized(value: Any) -> Any:
+    if isinstance(value, str | list | dict):
+        current().emit(len(value))
+    return value
 
 
 def _plain(value: Any) -> Any:

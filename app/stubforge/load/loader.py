@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
@@ -20,6 +21,8 @@ BODY_DIR = "bodies"
 """Directories with this name hold body files (``body_file``), never stub files."""
 EXTENSION_PREFIX = "x-"
 """Top-level keys with this prefix are ignored: a place for YAML anchors (``x-common: &c``)."""
+MAX_FILE_SIZE = 16 << 20
+"""The largest stub file read (16 MiB)."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,13 @@ def load_file(path: FsPath, root: FsPath) -> tuple[LoadedFile | None, list[LoadE
     """Parse and validate one file; ``root`` confines ``body_file`` references."""
     shown = display_path(path)
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block the reader
+            message = "not a regular file (a directory, FIFO or device): remove or rename it"
+            return None, [LoadError(shown, 0, 0, "", message)]
+        if info.st_size > MAX_FILE_SIZE:
+            message = f"file of {info.st_size} bytes is over the {MAX_FILE_SIZE}-byte limit"
+            return None, [LoadError(shown, 0, 0, "", message)]
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         return None, [LoadError(shown, 1, 1, "", f"not UTF-8 text: {exc.reason}")]

@@ -11,12 +11,25 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Discriminator, Field, JsonValue, field_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Discriminator,
+    Field,
+    JsonValue,
+    field_validator,
+)
 
 from stubforge.model.base import Model
 from stubforge.model.duration import Duration
+from stubforge.model.template_syntax import check_finite
 
 _KEY = re.compile(r"^(ip|none|(header|query):[A-Za-z0-9_.~!#$%&'*+^`|-]+)$")
+
+
+def _finite(value: JsonValue) -> JsonValue:
+    check_finite(value)
+    return value
 
 
 def _default_body() -> JsonValue:
@@ -35,7 +48,9 @@ class _RateLimitBase(Model):
     key), ``query:NAME``, or ``none`` (one counter for everyone)."""
     status: int = Field(default=429, ge=400, le=599)
     """The status of a refused request."""
-    body: JsonValue = Field(default_factory=lambda: _default_body())
+    body: Annotated[JsonValue, AfterValidator(_finite)] = Field(
+        default_factory=lambda: _default_body()
+    )
     """The JSON body of a refused request."""
     headers: Literal["x-ratelimit", "ietf", "both", "none"] = "x-ratelimit"
     """Which headers every response carries: ``X-RateLimit-Limit/Remaining/Reset``, the

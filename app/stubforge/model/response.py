@@ -13,7 +13,12 @@ from stubforge.model.base import Model
 from stubforge.model.headers import ResponseHeaders
 from stubforge.model.jsonlayout import JsonLayout
 from stubforge.model.matchers import BodyCondition, StringMatcher
-from stubforge.model.template_syntax import TemplateText, check_template, check_templates_in
+from stubforge.model.template_syntax import (
+    TemplateText,
+    check_finite,
+    check_template,
+    check_templates_in,
+)
 
 _BODY_FIELDS = ("json", "body", "body_base64", "body_file")
 
@@ -99,6 +104,7 @@ class ResponseSpec(Model):
     @field_validator("json_")
     @classmethod
     def _json_templates(cls, value: Any, info: ValidationInfo) -> Any:
+        check_finite(value)
         if info.data.get("template") is not False:
             check_templates_in(value)
         return value

@@ -6,16 +6,25 @@ in ``stubforge.behave.templating``; both use :func:`make_environment` so they ag
 
 from __future__ import annotations
 
+import difflib
 from typing import Annotated, Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta, nodes
 from pydantic import AfterValidator, ValidationInfo
 
+from stubforge.model.template_budget import HIDDEN_GLOBALS, BudgetedEnvironment
 
-def make_environment() -> ImmutableSandboxedEnvironment:
-    """The one Jinja2 configuration stubforge uses: sandboxed, immutable, strict undefined."""
-    return ImmutableSandboxedEnvironment(
+CONTEXT_NAMES = frozenset(
+    {"path", "query", "headers", "cookies", "body", "json", "method", "request_path", "now", "uuid"}
+)
+"""The names a response template can read (``stubforge.behave.templating.context_for``)."""
+_LOCAL_NAMES = frozenset({"loop", "varargs", "kwargs", "caller", "self"})
+
+
+def make_environment() -> BudgetedEnvironment:
+    """The one Jinja2 configuration stubforge uses: sandboxed, immutable, strict undefined,
+    every render bounded by :mod:`stubforge.model.template_budget`."""
+    return BudgetedEnvironment(
         undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True
     )
 
@@ -32,11 +41,36 @@ def check_template(text: str) -> None:
     if not is_template(text):
         return
     try:
-        _ENV.parse(text)
+        tree = _ENV.parse(text)
     except TemplateSyntaxError as exc:
         raise ValueError(
             f"template does not parse: {exc.message} (template line {exc.lineno})"
         ) from None
+    _check_names(tree)
+
+
+def _unknown(kind: str, name: str, known: Any, line: int | None) -> ValueError:
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return ValueError(f"template uses unknown {kind} {name!r}{hint} (template line {line})")
+
+
+def _check_names(tree: nodes.Template) -> None:
+    """Filters, tests and names that do not exist are load errors, not render errors."""
+    for node in tree.find_all(nodes.Filter):
+        if node.name not in _ENV.filters:
+            raise _unknown("filter", node.name, _ENV.filters, node.lineno)
+    for test in tree.find_all(nodes.Test):
+        if test.name not in _ENV.tests:
+            raise _unknown("test", test.name, _ENV.tests, test.lineno)
+    try:
+        names = meta.find_undeclared_variables(tree)
+    except TemplateError as exc:  # pragma: no cover - the checks above come first
+        raise ValueError(f"template does not compile: {exc}") from None
+    visible = (CONTEXT_NAMES | set(_ENV.globals) | _LOCAL_NAMES) - HIDDEN_GLOBALS
+    for name in sorted(names - visible):
+        line = next((n.lineno for n in tree.find_all(nodes.Name) if n.name == name), tree.lineno)
+        raise _unknown("name", name, visible, line)
 
 
 def _checked(text: str, info: ValidationInfo) -> str:
@@ -71,3 +105,15 @@ def contains_template(value: Any) -> bool:
     if isinstance(value, list):
         return any(contains_template(v) for v in value)
     return False
+
+
+def check_finite(value: Any) -> None:
+    """Raise ``ValueError`` when a JSON-like value holds NaN or an infinity (not JSON)."""
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        raise ValueError(f"{value} is not a JSON number (NaN and infinities have no JSON form)")
+    if isinstance(value, dict):
+        for item in value.values():
+            check_finite(item)
+    elif isinstance(value, list):
+        for item in value:
+            check_finite(item)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable
 
 from stubforge.load.watch import watch
 from stubforge.serve import profile_sync
@@ -55,12 +56,18 @@ class Dispatcher:
                 return
 
     def startup(self) -> None:
+        tasks = self.state.background
         if profile_sync.shares_settings(self.state):
-            self._profile = asyncio.create_task(profile_sync.follow(self.state))
+            self._profile = tasks.start("profile sync", lambda _: profile_sync.follow(self.state))
         if self.state.config.watch:
             self._stop = asyncio.Event()
-            self._watcher = asyncio.create_task(
-                watch(self.state.config.stubs, lambda: self.state.reload("file change"), self._stop)
+            stop, stubs = self._stop, self.state.config.stubs
+
+            def reload() -> Awaitable[object]:
+                return self.state.reload("file change")
+
+            self._watcher = tasks.start(
+                "watcher", lambda status: watch(stubs, reload, stop, status)
             )
 
     async def shutdown(self) -> None:

@@ -33,7 +33,7 @@ from stubforge.model.dribble import Dribble
 from stubforge.serve.behaviour import Behaviour
 from stubforge.serve.outcome import Outcome
 from stubforge.serve.plan import RoutePlan
-from stubforge.serve.prepared import Headers, Prepared, ResponseBuilder, json_response
+from stubforge.serve.prepared import Headers, Prepared, ResponseBuilder, dump_json, json_response
 from stubforge.serve.resources import answer as resource_answer
 from stubforge.serve.session import BehaviourRequest
 from stubforge.serve.state import ServerState
@@ -62,9 +62,15 @@ def _build(
         return builder.build(req, params)
     except Exception as exc:  # a template failed at render time: answer, don't crash
         log.warning("route %s: template error: %s", route_id, exc)
-        return json_response(
-            500, {"error": "template error", "route": route_id, "detail": str(exc)}
-        )
+        problem = {
+            "type": "urn:stubforge:problem:template",
+            "title": "template error",
+            "status": 500,
+            "detail": str(exc)[:1000],
+            "error": "template error",
+            "route": route_id,
+        }
+        return Prepared(500, [(b"content-type", b"application/problem+json")], dump_json(problem))
 
 
 async def decide(state: ServerState, req: BehaviourRequest, started: float) -> Plan:

@@ -18,6 +18,7 @@ from stubforge.match.request import Request
 from stubforge.model.headers import CONTROL
 from stubforge.model.jsonlayout import COMPACT, JsonLayout
 from stubforge.model.response import ResponseSpec, resolve_body_file
+from stubforge.model.template_budget import render_budget
 from stubforge.model.template_syntax import contains_template, is_template
 
 Headers = list[tuple[bytes, bytes]]
@@ -64,7 +65,8 @@ class Prepared:
 
 
 def dump_json(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+    """Compact JSON; ``NaN`` and infinities are refused (``ValueError``): they are not JSON."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
 
 
 def json_response(status: int, value: Any, headers: Headers | None = None) -> Prepared:
@@ -79,11 +81,17 @@ def _merge_headers(defaults: Mapping[str, str], own: Mapping[str, str]) -> dict[
     return {name.lower(): value for name, value in merged.values()}
 
 
+FRAMING = frozenset({"content-length", "transfer-encoding"})
+"""Headers the server sets itself from the body it sends: a stub's (often recorded from
+a chunked upstream answer) would frame the response twice (``Transfer-Encoding`` with
+``Content-Length``), which clients and proxies must reject."""
+
+
 def _encode_headers(headers: Mapping[str, str]) -> Headers:
     return [
         (k.encode("latin-1"), v.encode("latin-1", errors="replace"))
         for k, v in headers.items()
-        if k != "content-length"
+        if k not in FRAMING
     ]
 
 
@@ -134,7 +142,7 @@ class ResponseBuilder:
             self._headers = [
                 (k.encode("latin-1"), compile_text(v))
                 for k, v in headers.items()
-                if k != "content-length"
+                if k not in FRAMING
             ]
         else:
             self._headers = _encode_headers(headers)
@@ -150,6 +158,10 @@ class ResponseBuilder:
     def build(self, req: Request, params: dict[str, Any]) -> Prepared:
         if self._static is not None:
             return self._static
+        with render_budget():
+            return self._render(req, params)
+
+    def _render(self, req: Request, params: dict[str, Any]) -> Prepared:
         ctx = context_for(req, params)
         if self._json is not None:
             body = self._layout.dumps(self._json(ctx))

@@ -15,6 +15,7 @@ from stubforge.behave.rng import RandomStreams
 from stubforge.load.errors import LoadError
 from stubforge.load.loader import load_directory
 from stubforge.serve import heap
+from stubforge.serve.background import Background
 from stubforge.serve.config import ServeConfig
 from stubforge.serve.ephemeral import EphemeralStubs, merge
 from stubforge.serve.journal import Journal
@@ -34,11 +35,28 @@ class ReloadOutcome:
     errors: list[LoadError] = field(default_factory=list)
 
 
+RELOAD_TIMEOUT = 60.0
+"""Seconds a reload may take before it is given up (the last good set keeps serving)."""
+
+
 def _load(config: ServeConfig) -> tuple[StubSet | None, list[LoadError]]:
     result = load_directory(config.stubs)
     if not result.ok:
         return None, result.errors
     return build_stubset(result), []
+
+
+def _guarded_load(config: ServeConfig) -> tuple[StubSet | None, list[LoadError]]:
+    """:func:`_load`, with any unexpected failure turned into a load error."""
+    try:
+        return _load(config)
+    except Exception as exc:
+        log.exception("loading %s failed", config.stubs)
+        return None, [
+            LoadError(
+                str(config.stubs), 0, 0, "", f"stubs failed to load: {type(exc).__name__}: {exc}"
+            )
+        ]
 
 
 class ServerState:
@@ -65,6 +83,8 @@ class ServerState:
         self.profile_since = self.started
         self.passthrough = Passthrough(config)
         """The on-miss policy (``--on-miss``), upstreams, connection pool and capture."""
+        self.background = Background()
+        """The watcher and the shared-profile follower, supervised (``/__admin/health``)."""
 
     def warnings(self) -> list[str]:
         """What is wrong without being an error: today, serving no route at all."""
@@ -87,7 +107,7 @@ class ServerState:
 
     @classmethod
     def initial(cls, config: ServeConfig) -> tuple[ServerState | None, list[LoadError]]:
-        stubs, errors = _load(config)
+        stubs, errors = _guarded_load(config)
         if stubs is None:
             return None, errors
         state = cls(config, stubs)
@@ -99,7 +119,13 @@ class ServerState:
 
     async def reload(self, reason: str = "request") -> ReloadOutcome:
         async with self._reload_lock:
-            stubs, errors = await asyncio.to_thread(_load, self.config)
+            try:
+                stubs, errors = await asyncio.wait_for(
+                    asyncio.to_thread(_guarded_load, self.config), RELOAD_TIMEOUT
+                )
+            except TimeoutError:
+                message = f"reload gave up after {RELOAD_TIMEOUT:.0f}s (a file that never ends?)"
+                stubs, errors = None, [LoadError(str(self.config.stubs), 0, 0, "", message)]
             self.last_reload = time.time()
             if stubs is None:
                 self.load_errors = errors
