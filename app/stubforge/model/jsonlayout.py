@@ -37,10 +37,10 @@ class JsonLayout(Model):
     def dumps(self, value: Any) -> bytes:
         """``value`` serialised in this layout."""
         if self.indent is not None:
-            text = json.dumps(value, indent=self.indent, ensure_ascii=self.ascii)
+            text = json.dumps(value, indent=self.indent, ensure_ascii=self.ascii, allow_nan=False)
         else:
             seps = (", ", ": ") if self.spaces else (",", ":")
-            text = json.dumps(value, separators=seps, ensure_ascii=self.ascii)
+            text = json.dumps(value, separators=seps, ensure_ascii=self.ascii, allow_nan=False)
         if self.html:
             for char, escaped in _HTML.items():
                 text = text.replace(char, escaped)
