@@ -34,9 +34,19 @@ from stubforge.model.path_syntax import parse_path_template
 
 _TOTALS = ("total", "total_count", "totalCount", "count", "total_results", "totalResults")
 _HAS_MORE = ("has_more", "hasMore", "more")
-_PAGE = ("page", "page_number", "pageNumber")
-_SIZE = ("per_page", "page_size", "pageSize", "perPage", "limit", "size", "take")
-_OFFSET = ("offset", "skip", "start")
+_PAGE = ("page", "page_number", "pageNumber", "_page")
+_SIZE = (
+    "per_page",
+    "page_size",
+    "pageSize",
+    "perPage",
+    "limit",
+    "size",
+    "take",
+    "_limit",
+    "_per_page",
+)
+_OFFSET = ("offset", "skip", "start", "_start")
 _AFTER = ("starting_after", "after", "cursor", "since_id")
 _OPS = {
     ("GET", False): "list",
@@ -170,7 +180,7 @@ def _infer(pair: _Pair) -> InferredResource | None:
     envelope = None
     for op in ("read", "update", "replace", "delete"):
         for ex in pair.ex(op):
-            if _ok(ex) and ex.resp_json is not NO_JSON and isinstance(ex.resp_json, dict):
+            if _ok(ex) and isinstance(ex.resp_json, dict) and ex.resp_json:
                 item_obs.append((ex.params.get(pair.param, ""), ex.resp_json))
     id_field = None
     if item_obs:
@@ -569,7 +579,20 @@ def _seed(
 
 def collapse_variants(route: dict[str, Any], resource: InferredResource) -> int:
     """Drop variants keyed only on the item id whose answers the resource gives (success
-    or not-found); return how many were dropped."""
+    or not-found), and a sequence that only told state apart (200, then 404 once deleted);
+    return how many answers were dropped."""
+    sequence = route.get("sequence")
+    if isinstance(sequence, dict):
+        answers = sequence.get("responses", [])
+        first = next((r for r in answers if 200 <= r.get("status", 200) < 300), None)
+        if first is not None:
+            rebuilt = {
+                ("response" if k == "sequence" else k): (first if k == "sequence" else v)
+                for k, v in route.items()
+            }
+            route.clear()
+            route.update(rebuilt)
+            return len(answers) - 1
     variants = route.get("responses")
     if not isinstance(variants, list):
         return 0

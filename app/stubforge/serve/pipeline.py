@@ -12,7 +12,8 @@ Order, and why:
 4. error rules and faults (profile rules first, then the route's) -- an injected failure
    replaces the answer and, like a real failure, does not move state;
 5. state -- the scenario moves to ``next`` and the sequence advances, for answers only;
-6. response variant (or sequence step) and templating;
+6. response variant (or sequence step) and templating; on a resource route the session's
+   items then decide successes and not-founds (the variant's other answers, a 422, stand);
 7. latency (the route's or the profile's, times the multipliers) -- applies to every
    outcome, 429s, injected errors and faults included;
 8. send: the responder.
@@ -176,10 +177,10 @@ async def decide(state: ServerState, req: BehaviourRequest, started: float) -> P
                 plan.response = json_response(500, {"error": "no response variant applies"})
             else:
                 plan.response = _build(variant.builder, req, params, route.id)
-                if route.resource is not None:  # the session's items decide
-                    plan.response = await resource_answer(
-                        route.resource, store, session, req, params, plan.response, rng
-                    )
+        if route.resource is not None:  # the session's items decide
+            plan.response = await resource_answer(
+                route.resource, store, session, req, params, plan.response, rng
+            )
     # 7. latency
     if behaviour.latency is not None:
         plan.delay = behaviour.latency(rng) * config.latency_multiplier
