@@ -55,3 +55,23 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--version"])
     assert exc.value.code == 0
     assert capsys.readouterr().out.startswith("stubforge ")
+
+
+def test_stubforge_alone_lists_every_command_on_one_line_each(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main([]) == 2
+    out = capsys.readouterr().out
+    rows = dict(
+        line.split(None, 1) for line in out.split("commands:\n")[1].split("\n\n")[0].splitlines()
+    )
+    for command in ("serve", "check", "schema", "init", "record", "import", "export", "verify"):
+        assert rows[command].strip(), command
+
+
+def test_serve_takes_the_stubs_directory_as_check_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.yaml").write_text("version: 1\nroutes:\n  - request: {path: x}\n")
+    assert main(["serve", str(tmp_path), "--port", "0", "--no-watch"]) == 1
+    assert f"{tmp_path / 'a.yaml'}:3:21: routes[0].request.path" in capsys.readouterr().err

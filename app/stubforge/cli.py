@@ -46,6 +46,7 @@ _OPTIONAL = (
     "stubforge.compile.cli",
     "stubforge.verify.cli",
     "stubforge.drift.cli",
+    "stubforge.starter.cli",
 )
 
 
@@ -75,8 +76,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def command_list(parser: argparse.ArgumentParser) -> str:
+    """``stubforge`` alone: every command with its one-line help."""
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    rows = [(c.dest, c.help or "") for c in sub._choices_actions]
+    width = max(len(name) for name, _ in rows)
+    lines = [f"  {name.ljust(width)}  {text}" for name, text in rows]
+    return "\n".join(["usage: stubforge COMMAND [ARGS]", "", "commands:", *lines, "", _MORE])
+
+
+_MORE = "'stubforge COMMAND --help' describes a command; 'stubforge init' starts a stubs directory."
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    if not (sys.argv[1:] if argv is None else argv):
+        print(command_list(parser))
+        return 2
     args = parser.parse_args(argv)
     handler: Handler = args.handler
     try:

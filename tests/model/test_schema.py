@@ -76,3 +76,22 @@ def test_every_field_is_described(schema: dict[str, Any]) -> None:
         if not spec.get("description")
     ]
     assert missing == []
+
+
+def test_the_package_ships_the_current_schema(schema: dict[str, Any]) -> None:
+    from stubforge.model.schema import shipped_schema_text
+
+    shipped = json.loads(shipped_schema_text())
+    assert shipped == schema, (
+        "regenerate: stubforge schema -o app/stubforge/model/stubs.schema.json"
+    )
+
+
+def test_install_writes_the_schema_next_to_the_stubs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["schema", "--install", str(tmp_path / "stubs")]) == 0
+    written = json.loads((tmp_path / "stubs" / "stubs.schema.json").read_text())
+    assert written["$id"] == "https://stubforge.dev/schema/stubs-v1.json"
+    out = capsys.readouterr().out
+    assert "# yaml-language-server: $schema=stubs.schema.json" in out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -101,3 +102,28 @@ def test_commands_import_without_mitmproxy() -> None:
         "sys.exit('mitmproxy' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60).returncode == 0
+
+
+def test_without_mitmproxy_it_fails_before_creating_a_redaction_key(
+    record_env: dict[str, str], tmp_path: Path
+) -> None:
+    blocker = tmp_path / "blocker" / "mitmproxy"
+    blocker.mkdir(parents=True)
+    (blocker / "__init__.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'mitmproxy'\", name='mitmproxy')\n"
+    )
+    env = {k: v for k, v in record_env.items() if k != "STUBFORGE_REDACT_KEY"}
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path / "blocker"), str(ROOT / "app")])
+    p = run(["--upstream", "http://127.0.0.1:1", "--out", str(tmp_path / "r")], env)
+    assert_one_line_error(p, "mitmproxy is not installed" if sys.version_info >= (3, 12) else "")
+    assert not (Path(env["XDG_CONFIG_HOME"]) / "stubforge" / "redact.key").exists()
+    assert not (tmp_path / "r").exists()
+
+
+def test_export_of_an_empty_directory_fails_and_writes_nothing(tmp_path: Path) -> None:
+    from stubforge.cli import main
+
+    (tmp_path / "empty").mkdir()
+    out = tmp_path / "out.har"
+    assert main(["export", "har", str(tmp_path / "empty"), "-o", str(out)]) == 2
+    assert not out.exists()

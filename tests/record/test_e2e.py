@@ -207,3 +207,20 @@ def test_gzip_request_body_is_stored_decoded(
     assert e.request.postData is not None
     assert e.request.postData.body_bytes() == payload
     assert e.request.header("content-encoding") is None
+
+
+def test_one_line_per_exchange_with_redaction_counts(
+    upstream: Upstream, start_recorder: RecorderFactory
+) -> None:
+    rec = start_recorder(["--upstream", upstream.url])
+    secret = "sk_live_" + "a1B2c3D4e5F6g7H8i9J0k1L2"
+    with httpx.Client(base_url=rec.url, timeout=TIMEOUT) as client:
+        client.get("/json", headers={"authorization": f"Bearer {secret}"})
+    entries(rec.out, 1)
+    rec.stop()
+    lines = [line for line in rec.lines if " /json " in line]
+    assert len(lines) == 1, rec.lines
+    line = lines[0]
+    assert line.startswith("stubforge record: GET /json 200 "), line
+    assert "ms redacted: " in line and "=1" in line, line
+    assert secret not in "".join(rec.lines)

@@ -135,3 +135,11 @@ def test_unreachable_server_and_wrong_token_exit_2(serve: Serve, tmp_path: Path)
     result = _verify(spec, "--url", srv.url, "--token", "wrong")
     assert result.returncode == 2
     assert "refused the admin token (401)" in result.stderr
+
+
+def test_a_missing_file_is_one_error_line(tmp_path: Path) -> None:
+    result = _verify(tmp_path / "missing.yaml", "--url", "http://127.0.0.1:9")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "stubforge verify: cannot read missing.yaml: No such file or directory"
+    ]

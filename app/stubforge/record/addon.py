@@ -29,6 +29,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from stubforge.record.exchange_line import exchange_line
 from stubforge.record.flowentry import flow_entry
 from stubforge.record.writer import RecordingWriter
 from stubforge.redact.redactor import Redactor
@@ -162,4 +163,6 @@ class Recorder:
             body=bytes(tap.buf) if tap is not None else None,
             chunks=tap.chunks if tap is not None else None,
         )
-        self.writer.write(self.redactor.entry(entry))
+        redacted = self.redactor.entry(entry)
+        self.writer.write(redacted)
+        print(f"stubforge record: {exchange_line(redacted)}", file=sys.stderr, flush=True)

@@ -224,7 +224,7 @@ def run_import(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     """``stubforge export har [DIR] -o FILE.har``."""
     from stubforge import __version__
-    from stubforge.model.recording import RecordingFormatError
+    from stubforge.model.recording import RecordingFormatError, iter_raw_entries
     from stubforge.record.har import export_har
 
     if not args.dir.exists():
@@ -232,6 +232,9 @@ def run_export(args: argparse.Namespace) -> int:
     if not os.access(args.output.parent if str(args.output.parent) else Path("."), os.W_OK):
         return _fail("export", f"cannot write {args.output}")
     try:
+        # an empty HAR is almost always a wrong directory: say so, exit non-zero
+        if next(iter_raw_entries(args.dir), None) is None:
+            return _fail("export", f"no recorded exchanges under {args.dir}; nothing written")
         n = export_har(args.dir, args.output, __version__)
     except (RecordingFormatError, OSError) as exc:
         return _fail("export", str(exc))

@@ -36,6 +36,13 @@ def parse_size(text: str) -> int:
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
+        "stubs_dir",
+        nargs="?",
+        type=Path,
+        metavar="STUBS",
+        help="stubs directory or file, as for 'check' (same as --stubs)",
+    )
+    p.add_argument(
         "--stubs",
         type=Path,
         default=Path(os.environ.get("STUBFORGE_STUBS", "stubs")),
@@ -254,7 +261,7 @@ def _add_behaviour_arguments(p: argparse.ArgumentParser) -> None:
 
 def config_from_args(args: argparse.Namespace) -> ServeConfig:
     return ServeConfig(
-        stubs=args.stubs,
+        stubs=getattr(args, "stubs_dir", None) or args.stubs,
         host=args.host,
         port=args.port,
         body_limit=args.body_limit,

@@ -28,13 +28,19 @@ class UsageError(Exception):
     """A problem that is not a failed expectation (exit status 2)."""
 
 
+class UnreadableFile(UsageError):
+    """The expectations file is missing or unreadable: one line, no summary after it."""
+
+
 def load_expectations(path: Path) -> ExpectationsFile:
     """Parse and validate; raise :class:`UsageError` listing every ``file:line:col`` error."""
     shown = display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{shown}: cannot read: {exc}") from None
+    except OSError as exc:
+        raise UnreadableFile(f"stubforge verify: cannot read {shown}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{shown}:1:1: not UTF-8 text: {exc.reason}") from None
     try:
         data, positions = load_yaml(text)
     except YamlError as exc:
@@ -63,6 +69,9 @@ def run_verify(args: argparse.Namespace) -> int:
 
     try:
         spec = load_expectations(args.expectations)
+    except UnreadableFile as exc:
+        print(exc, file=sys.stderr)
+        return 2
     except UsageError as exc:
         print(exc, file=sys.stderr)
         print("stubforge verify: invalid expectations file", file=sys.stderr)

@@ -1,0 +1,1 @@
+"""``stubforge init``: a starter stubs directory."""
