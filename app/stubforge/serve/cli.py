@@ -10,6 +10,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from stubforge.serve.config import DEFAULT_BODY_LIMIT, ServeConfig
+from stubforge.serve.options import (
+    add_passthrough_arguments,
+    add_tls_arguments,
+    origins,
+    passthrough_error,
+    positive,
+    tls_files,
+)
 
 ADMIN_TOKEN_ENV = "STUBFORGE_ADMIN_TOKEN"
 
@@ -102,127 +110,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )
     _add_behaviour_arguments(p)
-    _add_passthrough_arguments(p)
-
-
-def _add_passthrough_arguments(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("unmatched requests: proxy and record")
-    g.add_argument(
-        "--on-miss",
-        choices=["404", "proxy", "record"],
-        default=os.environ.get("STUBFORGE_ON_MISS") or "404",
-        help="what a request no stub matches gets: the unmatched answer (404, default), the "
-        "real upstream's answer (proxy), or that answer recorded to --recordings (record)",
-    )
-    g.add_argument(
-        "--upstream",
-        metavar="URL",
-        default=os.environ.get("STUBFORGE_UPSTREAM") or None,
-        help="where misses go when their service has no 'upstream:' (http(s)://host[:port])",
-    )
-    g.add_argument(
-        "--recordings",
-        type=Path,
-        default=Path("recordings"),
-        metavar="DIR",
-        help="where --on-miss record writes (default ./recordings)",
-    )
-    g.add_argument(
-        "--upstream-timeout",
-        type=_positive,
-        default=30.0,
-        metavar="SECONDS",
-        help="how long the upstream may stay silent before a 504 (default 30)",
-    )
-    g.add_argument(
-        "--connect-timeout",
-        type=_positive,
-        default=5.0,
-        metavar="SECONDS",
-        help="how long connecting to the upstream may take before a 502 (default 5)",
-    )
-    g.add_argument("--upstream-ca", type=Path, metavar="FILE", help="CA bundle for the upstream")
-    g.add_argument(
-        "--insecure-upstream", action="store_true", help="do not verify the upstream certificate"
-    )
-    g.add_argument(
-        "--keep-host-header", action="store_true", help="forward Host as the client sent it"
-    )
-    g.add_argument(
-        "--redact-rules", type=Path, metavar="FILE", help="redaction rules file, as for record"
-    )
-    g.add_argument(
-        "--pii", action="store_true", help="record: also mask names, phones and addresses"
-    )
-    g.add_argument(
-        "--redact-key-file",
-        type=Path,
-        metavar="FILE",
-        help="HMAC key for placeholders (default: as stubforge record)",
-    )
-    g = p.add_argument_group("browsers, TLS and logging")
-    g.add_argument(
-        "--cors",
-        metavar="ORIGINS",
-        default=None,
-        help="comma-separated origins allowed to call from a browser ('*' for any), for "
-        "services without a 'cors:' in their defaults",
-    )
-    g.add_argument(
-        "--log-format",
-        choices=["text", "json"],
-        default=os.environ.get("STUBFORGE_LOG_FORMAT") or "text",
-        help="log lines as text (default) or one JSON object per line",
-    )
-    g.add_argument(
-        "--no-access-log",
-        action="store_true",
-        help="do not log a line per request (misses are logged at warning level)",
-    )
-    g.add_argument(
-        "--cors-credentials",
-        action="store_true",
-        help="with --cors: allow cookies and Authorization (the origin is echoed)",
-    )
-
-
-def _origins(text: str | None) -> tuple[str, ...]:
-    if not text:
-        return ()
-    return tuple(o.strip() for o in text.split(",") if o.strip())
-
-
-def passthrough_error(args: argparse.Namespace) -> str | None:
-    """Why the proxy/CORS options cannot be used, in one line (``None``: they can)."""
-    from pydantic import ValidationError
-
-    from stubforge.model.cors import Cors
-    from stubforge.proxy.upstream import Upstream, UpstreamError
-
-    if args.upstream:
-        try:
-            Upstream.parse(args.upstream)
-        except UpstreamError as exc:
-            return f"--upstream: {exc}"
-    for opt, path in (("--upstream-ca", args.upstream_ca), ("--redact-rules", args.redact_rules)):
-        if path is not None and not path.is_file():
-            return f"{opt}: no such file: {path}"
-    if args.cors is not None:
-        try:
-            Cors(origins=list(_origins(args.cors)))
-        except ValidationError as exc:
-            return f"--cors: {exc.errors()[0]['msg'].removeprefix('Value error, ')}"
-    return None
-
-
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number > 0")
-    return value
+    add_passthrough_arguments(p)
+    add_tls_arguments(p)
 
 
 def _seed(text: str) -> int:
@@ -253,7 +142,7 @@ def _add_behaviour_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--latency-multiplier",
-        type=_positive,
+        type=positive,
         default=1.0,
         help="multiply every injected delay (default 1)",
     )
@@ -287,7 +176,7 @@ def config_from_args(args: argparse.Namespace) -> ServeConfig:
         redact_rules=args.redact_rules,
         redact_pii=args.pii,
         redact_key_file=args.redact_key_file,
-        cors=_origins(args.cors),
+        cors=origins(args.cors),
         cors_credentials=args.cors_credentials,
         access_log=not args.no_access_log,
     )
@@ -312,6 +201,7 @@ def run(args: argparse.Namespace) -> int:
     from stubforge.assemble import build_app
     from stubforge.serve.server import configure_logging, raise_fd_limit, uvicorn_config
     from stubforge.serve.state import ServerState
+    from stubforge.serve.tls import TlsError, trust_hint
     from stubforge.store.factory import check_reachable, store_setting_error
 
     if not 100 <= args.unmatched_status <= 599:
@@ -370,14 +260,25 @@ def run(args: argparse.Namespace) -> int:
             return 2
     import uvicorn
 
-    server = uvicorn.Server(
-        uvicorn_config(build_app(state), config.host, config.port, args.log_level)
-    )
+    try:
+        tls = tls_files(args)
+    except TlsError as exc:
+        print(f"stubforge serve: {exc}", file=sys.stderr)
+        return 2
+    served = uvicorn_config(build_app(state), config.host, config.port, args.log_level)
+    scheme = "http"
+    if tls is not None:
+        served.ssl_certfile, served.ssl_keyfile, scheme = str(tls.cert), str(tls.key), "https"
+    server = uvicorn.Server(served)
+    url = f"{scheme}://{config.host}:{config.port}"
     print(
-        f"stubforge: serving {len(state.stubs.routes)} route(s) from {config.stubs} "
-        f"on http://{config.host}:{config.port}",
+        f"stubforge: serving {len(state.stubs.routes)} route(s) from {config.stubs} on {url}"
+        + (f" (unmatched: {config.on_miss})" if config.on_miss != "404" else ""),
         file=sys.stderr,
         flush=True,
     )
+    if tls is not None and tls.ca is not None:
+        shown = "localhost" if config.host in ("127.0.0.1", "0.0.0.0", "::") else config.host
+        print(trust_hint(tls.ca, f"https://{shown}:{config.port}"), file=sys.stderr, flush=True)
     server.run()
     return 0 if server.started else 1
