@@ -1,7 +1,7 @@
 # stubforge mock server: slim, non-root, stubs mounted read-only at /stubs.
 #   docker build -t stubforge .
 #   docker run --rm -p 8080:8080 -e STUBFORGE_ADMIN_TOKEN=secret -v "$PWD/stubs:/stubs:ro" stubforge
-FROM python:3.11-slim
+FROM python:3.13-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
