@@ -18,9 +18,14 @@ Handler = Callable[[argparse.Namespace], int]
 def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from stubforge.serve.cli import add_arguments, run
 
+    def serve(args: argparse.Namespace) -> int:
+        from stubforge.assemble import build_app  # the composition root: replay + admin
+
+        return run(args, build_app)
+
     p = sub.add_parser("serve", help="serve the stubs of a directory")
     add_arguments(p)
-    p.set_defaults(handler=run)
+    p.set_defaults(handler=serve)
 
 
 def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -6,8 +6,10 @@ import argparse
 import os
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stubforge.serve.config import DEFAULT_BODY_LIMIT, ServeConfig
 from stubforge.serve.options import (
@@ -18,6 +20,10 @@ from stubforge.serve.options import (
     positive,
     tls_files,
 )
+
+if TYPE_CHECKING:
+    from stubforge.serve.asgi import ASGIApp
+    from stubforge.serve.state import ServerState
 
 ADMIN_TOKEN_ENV = "STUBFORGE_ADMIN_TOKEN"
 
@@ -197,8 +203,9 @@ def admin_exposure_error(config: ServeConfig, insecure: bool) -> str | None:
     )
 
 
-def run(args: argparse.Namespace) -> int:
-    from stubforge.assemble import build_app
+def run(args: argparse.Namespace, build_app: Callable[[ServerState], ASGIApp]) -> int:
+    """Serve with the app ``build_app`` assembles (``stubforge.assemble.build_app``: serve
+    does not import the admin side)."""
     from stubforge.serve.server import configure_logging, raise_fd_limit, uvicorn_config
     from stubforge.serve.state import ServerState
     from stubforge.serve.tls import TlsError, trust_hint
