@@ -36,6 +36,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="overwrite compiled files even if they were edited by hand",
     )
+    p.add_argument(
+        "--update",
+        action="store_true",
+        help="merge into the compiled stubs already in --out: routes these recordings do "
+        "not cover are kept, and what was added, updated or kept is reported",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="do not print the report")
     p.set_defaults(handler=run)
 
@@ -64,6 +70,17 @@ def run(args: argparse.Namespace) -> int:
     if output.report.exchanges == 0:
         print(f"stubforge compile: no exchanges in {args.recordings}", file=sys.stderr)
         return 1
+    changes = None
+    if args.update:
+        import yaml
+
+        from stubforge.compile.update import merge_existing
+
+        try:
+            changes = merge_existing(args.out, output, hand)
+        except (OSError, yaml.YAMLError) as exc:
+            print(f"stubforge compile --update: cannot read {args.out}: {exc}", file=sys.stderr)
+            return 2
     try:
         output.report.written = write_output(args.out, output, force=args.force)
     except HandEditedError as exc:
@@ -71,4 +88,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if not args.quiet:
         sys.stdout.write(output.report.text())
+    if changes is not None:
+        from stubforge.compile.update import changes_text
+
+        sys.stdout.write(changes_text(changes))
     return 0
