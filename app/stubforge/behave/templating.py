@@ -5,6 +5,9 @@ Context: ``path`` (path parameters), ``query`` (first value of each parameter),
 parsed body or ``None``), ``method``, ``request_path``, ``now`` and ``uuid``.
 ``{{ now }}`` is the current UTC time in ISO 8601 (``{{ now('%Y-%m-%d') }}`` formats it,
 ``{{ now('epoch') }}`` gives Unix seconds); ``{{ uuid }}`` is a fresh UUID4.
+``request.body`` is the request body as bytes; header templates also see ``response.body``,
+the body being sent, for the digest helpers of :mod:`stubforge.model.digests`
+(``{{ md5(response.body) }}``, ``{{ crc32(response.body) }}``...).
 """
 
 from __future__ import annotations
@@ -15,13 +18,15 @@ import uuid as uuid_module
 from collections.abc import Callable
 from typing import Any
 
-from jinja2 import Template
+from jinja2 import Template, meta
 
 from stubforge.match.request import NOT_JSON, Request
+from stubforge.model.digests import HELPERS, BodyView
 from stubforge.model.template_budget import current
 from stubforge.model.template_syntax import is_template, make_environment
 
 _ENV = make_environment()
+_BODY_ONLY = frozenset(["response", *HELPERS])
 _WHOLE_EXPR = re.compile(r"^\{\{(.*)\}\}$", re.DOTALL)
 
 
@@ -63,7 +68,22 @@ def context_for(req: Request, params: dict[str, Any]) -> dict[str, Any]:
         "request_path": req.path,
         "now": _Now(),
         "uuid": _Uuid(),
+        "request": BodyView(req.body),
     }
+
+
+def with_response(ctx: dict[str, Any], body: bytes) -> dict[str, Any]:
+    """The context of header templates: ``ctx`` plus ``response.body``."""
+    ctx["response"] = BodyView(body)
+    return ctx
+
+
+def body_only(text: str) -> bool:
+    """True when a header template depends on nothing but the response body (it can be
+    rendered once when the body is fixed)."""
+    if not is_template(text):
+        return True
+    return meta.find_undeclared_variables(_ENV.parse(text)) <= _BODY_ONLY
 
 
 Renderer = Callable[[dict[str, Any]], Any]

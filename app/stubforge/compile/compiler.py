@@ -24,6 +24,7 @@ from stubforge.compile.behaviour import (
 from stubforge.compile.dribble import infer_dribble
 from stubforge.compile.exchange import Exchange
 from stubforge.compile.grouping import Operation, RouteGroup, group_exchanges
+from stubforge.compile.head import get_bodies, with_get_bodies
 from stubforge.compile.hints import Hints
 from stubforge.compile.latency import fit_latency
 from stubforge.compile.report import Report, RouteReport
@@ -172,6 +173,7 @@ def _service_document(
         )
     routes: list[Commented] = []
     used: set[str] = set()
+    gets = get_bodies(everything)
     resources = infer_resources(groups)
     for res in [r for r in resources if f"resource:{r.spec['name']}" in hand_routes]:
         resources.remove(res)  # the hand-written resource answers these routes
@@ -203,7 +205,7 @@ def _service_document(
             report.hand = True
             continue
         route = _route(
-            service, rid, group, hints, volatile, file_throttle is None, report, out, origin
+            service, rid, group, hints, volatile, file_throttle is None, report, out, origin, gets
         )
         for res in resources:  # the resource answers by id: variants per id are redundant
             if (group.method, group.template) in res.routes and collapse_variants(route.value, res):
@@ -233,8 +235,13 @@ def _route(
     report: RouteReport,
     out: CompileOutput,
     origin: float,
+    gets: dict[str, list[Exchange]] | None = None,
 ) -> Commented:
     exchanges = group.exchanges
+    head_notes: list[str] = []
+    if group.method == "HEAD" and gets:
+        exchanges, head_notes = with_get_bodies(exchanges, gets)
+        report.notes.extend(head_notes)
     ptypes = _param_types(group.template)
     request: dict[str, Any] = {"method": group.method, "path": group.template}
     request.update(_operation_conditions(group.operation))
@@ -298,6 +305,10 @@ def _route(
         out.body_files.update(built.body_files)
         report.notes.extend(built.notes)
         report.variants = max(len(built.variants), 1)
+        comments.extend(f"header {n}" for n in built.header_notes)
+        if group.method == "HEAD" and exchanges is not group.exchanges:
+            comments.append("HEAD: the body is the GET body of the same path, never sent;")
+            comments.append("it gives Content-Length and the headers derived from it")
         if built.features:
             comments.append(
                 "responses depend on " + ", ".join(f.describe() for f in built.features)

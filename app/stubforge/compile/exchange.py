@@ -65,6 +65,10 @@ class Exchange:
     """Arrival offsets (ms after the response headers) and sizes of a streamed body."""
     params: dict[str, str] = field(default_factory=dict)
     """Path parameters, once the route's template is known."""
+    request_bytes: bytes = b""
+    """The request body as recorded (bytes)."""
+    resp_length: int | None = None
+    """The recorded ``Content-Length`` of the response (a HEAD's is the GET body's)."""
 
     @property
     def segments(self) -> list[str]:
@@ -113,6 +117,7 @@ def from_entry(entry: RecordingEntry, index: int) -> Exchange:
     )
     headers = {h.name.lower(): h.value for h in reversed(req.headers)}
     body: str | None = None
+    raw_request = req.postData.body_bytes() if req.postData is not None else b""
     if req.postData is not None and req.postData.text:
         body = (
             req.postData.text
@@ -151,4 +156,10 @@ def from_entry(entry: RecordingEntry, index: int) -> Exchange:
         latency=max(wait, 0.0) / 1000.0,
         fault=fault,
         chunks=[(float(t), int(n)) for t, n in entry.chunks] if entry.chunks else None,
+        request_bytes=raw_request,
+        resp_length=_length(resp.header("content-length")),
     )
+
+
+def _length(value: str | None) -> int | None:
+    return int(value) if value is not None and value.strip().isdigit() else None

@@ -19,12 +19,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stubforge.compile.bodies import body_of
+from stubforge.compile.derived import Derived, derive_headers
 from stubforge.compile.echo import materialize, templatize
 from stubforge.compile.exchange import NO_JSON, Exchange
 from stubforge.compile.features import Feature, candidate_features
 from stubforge.compile.headers import REQUEST_ID_HEADERS, echo_template, request_id_template
 from stubforge.compile.literal import literal
 from stubforge.compile.matchers import Combo, choose_features, combos_of, mergeable, when_spec
+from stubforge.compile.varying import Varying, varying_headers
+from stubforge.compile.yamltext import Commented
 from stubforge.model.headers import CONTROL, TOKEN
 
 MAX_SEQUENCE = 20
@@ -84,6 +87,7 @@ class RouteResponses:
     classes: int = 0
     notes: list[str] = field(default_factory=list)
     body_files: dict[str, bytes] = field(default_factory=dict)
+    header_notes: list[str] = field(default_factory=list)
 
 
 class ResponseBuilder:
@@ -96,6 +100,8 @@ class ResponseBuilder:
         body_file_bytes: int,
         headers: dict[str, str],
         echoed: dict[tuple[int, str], str] | None = None,
+        derived: dict[str, Derived] | None = None,
+        varying: dict[tuple[int, str], Varying] | None = None,
     ) -> None:
         self.route_id = route_id
         self.param_types = param_types
@@ -103,8 +109,14 @@ class ResponseBuilder:
         self.kept_headers = headers
         self.echoed = echoed or {}
         """(status, header name) → the template every recorded value of it follows."""
+        self.derived = derived or {}
+        """Header name → the digest template every checkable exchange agrees with."""
+        self.varying = varying or {}
+        """(status, header name) → how a header nothing else explains is answered."""
         self.body_files: dict[str, bytes] = {}
         self.notes: list[str] = []
+        self.header_notes: list[str] = []
+        """Derived and varying headers: for the route's comment and the report."""
 
     def classify(self, ex: Exchange) -> tuple[str, dict[str, Any]]:
         """The class key of an exchange's response, and the response data."""
@@ -113,7 +125,7 @@ class ResponseBuilder:
         headers = {
             k: v if body.verbatim else literal(v)
             for k, v in sorted(ex.resp_headers.items())
-            if k in self.kept_headers and self._sendable(k, v)
+            if k in self.kept_headers and k not in self.derived and self._sendable(k, v)
         }
         ctype = headers.get("content-type", "")
         if ctype.split(";")[0].strip().lower() == "application/json" and "json" in body.fields:
@@ -139,7 +151,9 @@ class ResponseBuilder:
     def _templated_headers(self, ex: Exchange) -> dict[str, str]:
         out: dict[str, str] = {}
         for name in ex.resp_headers:
-            if name in REQUEST_ID_HEADERS:
+            if name in self.derived:
+                out[name] = self.derived[name].template
+            elif name in REQUEST_ID_HEADERS:
                 out[name] = request_id_template(name, ex)
             elif (ex.status, name) in self.echoed:
                 out[name] = self.echoed[(ex.status, name)]
@@ -149,6 +163,7 @@ class ResponseBuilder:
         """Render echoes, and move a large body sent as recorded to a file (its exact bytes)."""
         out = dict(data)
         exact: bytes | None = out.pop("_exact", None)
+        self._add_varying(out, ex)
         if "json" in out:
             out["json"] = materialize(out["json"])
         if exact is not None and len(exact) > self.limit:
@@ -166,6 +181,22 @@ class ResponseBuilder:
             out["body_file"] = self._file(suffix, ext, exact)
         return {k: out[k] for k in _FIELD_ORDER if k in out}
 
+    def _add_varying(self, out: dict[str, Any], ex: Exchange) -> None:
+        """Headers nothing else explains: a template, or this response's recorded value."""
+        verbatim = out.get("template") is False
+        added: dict[str, Any] = {}
+        for name, value in ex.resp_headers.items():
+            how = self.varying.get((ex.status, name))
+            if how is None or not self._sendable(name, value):
+                continue
+            if how.template is not None and not verbatim:
+                added[name] = how.template
+            else:
+                text = value if verbatim else literal(value)
+                added[name] = Commented(text, [how.note]) if how.note else text
+        if added:
+            out["headers"] = dict(sorted({**out.get("headers", {}), **added}.items()))
+
     def _file(self, suffix: str, ext: str, data: bytes) -> str:
         name = f"bodies/{self.route_id}{suffix}{ext}"
         self.body_files[name] = data
@@ -181,9 +212,16 @@ def build_responses(
     volatile: set[str],
 ) -> RouteResponses:
     """The response(s) of a route from its normal (non-error) exchanges, in time order."""
-    headers = _stable_headers(exchanges)
-    echoed = _echoed_headers(exchanges, param_types, headers)
-    builder = ResponseBuilder(route_id, param_types, body_file_bytes, headers, echoed)
+    derived = derive_headers(exchanges)
+    headers = {k: v for k, v in _stable_headers(exchanges).items() if k not in derived}
+    echoed = _echoed_headers(exchanges, param_types, {**headers, **{d: d for d in derived}})
+    handled = {*headers, *derived, *REQUEST_ID_HEADERS}
+    varying = varying_headers(exchanges, handled, set(echoed))
+    builder = ResponseBuilder(
+        route_id, param_types, body_file_bytes, headers, echoed, derived, varying
+    )
+    builder.header_notes.extend(d.evidence for _, d in sorted(derived.items()))
+    builder.notes.extend(v.note for v in varying.values() if v.note)
     keyed = [builder.classify(ex) for ex in exchanges]
     classes = [k for k, _ in keyed]
     first: dict[str, int] = {}
@@ -223,6 +261,8 @@ def build_responses(
 def _done(out: RouteResponses, builder: ResponseBuilder) -> RouteResponses:
     out.body_files = builder.body_files
     out.notes.extend(builder.notes)
+    out.notes.extend(builder.header_notes)
+    out.header_notes = builder.header_notes
     return out
 
 

@@ -12,21 +12,38 @@ from typing import Annotated, Any
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta, nodes
 from pydantic import AfterValidator, ValidationInfo
 
+from stubforge.model.digests import HELPERS
 from stubforge.model.template_budget import HIDDEN_GLOBALS, BudgetedEnvironment
 
 CONTEXT_NAMES = frozenset(
-    {"path", "query", "headers", "cookies", "body", "json", "method", "request_path", "now", "uuid"}
+    {
+        "path",
+        "query",
+        "headers",
+        "cookies",
+        "body",
+        "json",
+        "method",
+        "request_path",
+        "now",
+        "uuid",
+        "request",
+        "response",
+    }
 )
-"""The names a response template can read (``stubforge.behave.templating.context_for``)."""
+"""The names a response template can read (``stubforge.behave.templating.context_for``;
+``response`` in header templates only)."""
 _LOCAL_NAMES = frozenset({"loop", "varargs", "kwargs", "caller", "self"})
 
 
 def make_environment() -> BudgetedEnvironment:
     """The one Jinja2 configuration stubforge uses: sandboxed, immutable, strict undefined,
     every render bounded by :mod:`stubforge.model.template_budget`."""
-    return BudgetedEnvironment(
+    env = BudgetedEnvironment(
         undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True
     )
+    env.globals.update(HELPERS)  # the digest helpers (md5, crc32, ...)
+    return env
 
 
 _ENV = make_environment()

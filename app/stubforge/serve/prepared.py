@@ -13,7 +13,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from stubforge.behave.templating import Renderer, compile_json, compile_text, context_for
+from stubforge.behave.templating import (
+    Renderer,
+    body_only,
+    compile_json,
+    compile_text,
+    context_for,
+    with_response,
+)
 from stubforge.match.request import Request
 from stubforge.model.headers import CONTROL
 from stubforge.model.jsonlayout import COMPACT, JsonLayout
@@ -95,6 +102,23 @@ def _encode_headers(headers: Mapping[str, str]) -> Headers:
     ]
 
 
+def _fold_derived(headers: dict[str, str], body: bytes) -> dict[str, str]:
+    """Header templates that depend only on a fixed body (``{{ md5(response.body) }}``),
+    rendered once at load time so the response stays static."""
+    out = dict(headers)
+    ctx = with_response({}, body)
+    for name, value in headers.items():
+        if not is_template(value) or not body_only(value):
+            continue
+        try:
+            text = CONTROL.sub(" ", str(compile_text(value)(ctx)))
+        except Exception:  # rendered per request then, answering 500 with the reason
+            continue
+        if not is_template(text):  # output is never read as a template again
+            out[name] = text
+    return out
+
+
 class ResponseBuilder:
     """Builds the :class:`Prepared` response of one variant."""
 
@@ -136,6 +160,8 @@ class ResponseBuilder:
             headers["content-type"] = kind
         self._status = spec.status
         self._bytes = body  # the static body (also when only the headers are templated)
+        if templated and self._json is None and self._body is None:
+            headers = _fold_derived(headers, body)
         templated_headers = templated and any(is_template(v) for v in headers.values())
         self._headers: list[tuple[bytes, Renderer]] | Headers
         if templated_headers:
@@ -170,6 +196,7 @@ class ResponseBuilder:
         else:
             body = self._bytes
         headers: Headers = []
+        with_response(ctx, body)
         for name, value in self._headers:
             if callable(value):
                 text = CONTROL.sub(" ", str(value(ctx)))  # no header splitting from input
