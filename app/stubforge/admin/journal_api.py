@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from stubforge.admin.problems import Problem, validation_errors
 from stubforge.match.nearmiss import near_misses
@@ -80,16 +81,22 @@ def journal_router(state: ServerState) -> APIRouter:
                 until=until,
             )
         )
-        found = selector.select(state.journal)
-        found.reverse()
-        red = redactor()
-        return {
-            "total": len(state.journal),
-            "recorded": state.journal.recorded,
-            "capacity": state.journal.size,
-            "matched": len(found),
-            "requests": [entry_dict(e, red) for e in found[:limit]],
-        }
+        entries = list(state.journal)
+
+        def answer() -> dict[str, Any]:
+            # Filtering and redaction cost time linear in the journal: off the event loop.
+            found = selector.select(entries)
+            found.reverse()
+            red = redactor()
+            return {
+                "total": len(entries),
+                "recorded": state.journal.recorded,
+                "capacity": state.journal.size,
+                "matched": len(found),
+                "requests": [entry_dict(e, red) for e in found[:limit]],
+            }
+
+        return await run_in_threadpool(answer)
 
     @api.delete("/__admin/requests")
     async def delete_requests(session: str | None = None) -> dict[str, Any]:
@@ -108,7 +115,7 @@ def journal_router(state: ServerState) -> APIRouter:
     async def verify_requests(expectation: Expectation) -> dict[str, Any]:
         """Pass or fail: does the number of matching requests meet ``count`` / ``at_least``
         / ``at_most``? Always 200; read ``ok`` and the readable ``report``."""
-        return verify(expectation, list(state.journal))
+        return await run_in_threadpool(verify, expectation, list(state.journal))
 
     @api.get("/__admin/near-misses", tags=["requests"])
     async def list_near_misses(
@@ -116,16 +123,20 @@ def journal_router(state: ServerState) -> APIRouter:
     ) -> dict[str, Any]:
         """Recent unmatched requests with the closest stubs and the fields that differed."""
         selector = Selector(_criteria(unmatched=True, session=session))
-        found = selector.select(state.journal)
-        found.reverse()
-        red = redactor()
-        out = []
-        for e in found[:limit]:
-            d = entry_dict(e, red)
-            out.append(
-                {k: d[k] for k in ("id", "time", "session", "request", "response", "near_misses")}
-            )
-        return {"unmatched": len(found), "requests": out}
+        entries = list(state.journal)
+
+        def answer() -> dict[str, Any]:
+            found = selector.select(entries)
+            found.reverse()
+            red = redactor()
+            keys = ("id", "time", "session", "request", "response", "near_misses")
+            out = []
+            for e in found[:limit]:
+                d = entry_dict(e, red)
+                out.append({k: d[k] for k in keys})
+            return {"unmatched": len(found), "requests": out}
+
+        return await run_in_threadpool(answer)
 
     @api.post("/__admin/near-misses", tags=["requests"])
     async def probe_near_misses(probe: ProbeRequest) -> dict[str, Any]:

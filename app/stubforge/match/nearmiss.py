@@ -4,6 +4,12 @@ The distance of a route to a request is the sum of its failed fields: the path (
 segment edit distance, 0 when the template matches), the method (1) and each condition
 (1). Routes whose path template matches come first (the user most likely meant one of
 them, however many conditions failed), then by smallest distance, then definition order.
+
+A near miss is shown to whoever sent the request (in the 404 body) and kept in the
+journal, so the values in it are redacted when it is built: what a matcher on a
+sensitive header, cookie or parameter expects is hidden (a stub's ``authorization``
+equals-matcher holds the credential it accepts), and secret-shaped values are replaced
+in the expected and the actual value alike (:mod:`stubforge.redact.shown`).
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ from typing import Any
 
 from stubforge.match.request import Request
 from stubforge.match.router import ANY, MatchRoute
+from stubforge.redact.redactor import Redactor
+from stubforge.redact.shown import mask_expected, redact_shown, shown_redactor
 
 
 @dataclass(frozen=True)
@@ -48,8 +56,13 @@ def _path_distance(template: str, path: str) -> float:
     return 1.0 - difflib.SequenceMatcher(None, a, b).ratio()
 
 
+def _shown(red: Redactor, field: str, expected: Any, actual: Any) -> Difference:
+    return Difference(field, mask_expected(red, field, expected), redact_shown(red, field, actual))
+
+
 def near_misses(req: Request, routes: Iterable[MatchRoute], limit: int = 3) -> list[NearMiss]:
     """The ``limit`` routes closest to ``req``; a linear scan, run only on a miss."""
+    red = shown_redactor()
     scored: list[NearMiss] = []
     for route in routes:
         diffs: list[Difference] = []
@@ -57,7 +70,7 @@ def near_misses(req: Request, routes: Iterable[MatchRoute], limit: int = 3) -> l
         params = route.template.match(req.path)
         if params is None:
             distance += 1.0 + _path_distance(route.template.text, req.path)
-            diffs.append(Difference("path", route.template.text, req.path))
+            diffs.append(_shown(red, "path", route.template.text, req.path))
             params = {}
         if ANY not in route.methods and req.method not in route.methods:
             distance += 1.0
@@ -66,7 +79,7 @@ def near_misses(req: Request, routes: Iterable[MatchRoute], limit: int = 3) -> l
         for check in route.checks:
             if not check(req, params):
                 distance += 1.0
-                diffs.append(Difference(check.field, check.expected(), check.actual(req, params)))
+                diffs.append(_shown(red, check.field, check.expected(), check.actual(req, params)))
         if diffs:
             scored.append(NearMiss(route, distance, diffs))
     scored.sort(key=lambda m: (m.differences[0].field == "path", m.distance, m.route.order))

@@ -1,8 +1,8 @@
 """Redaction of a recording entry before it reaches disk.
 
 :class:`Redactor` works on a HAR entry as a plain JSON dict (the shape of
-:mod:`stubforge.model.recording`), so the recorder and ``stubforge import har`` share
-it. It never imports mitmproxy.
+:mod:`stubforge.model.recording`), so the recorder, ``stubforge import har``, the journal
+view and the proxy share it. It never imports mitmproxy.
 
 What it does, in order, for the request and then the response:
 
@@ -10,45 +10,55 @@ What it does, in order, for the request and then the response:
    path), then query parameters by name (key rules) and by value (patterns).
 2. Headers: ``Authorization``-like headers keep their scheme and lose the
    credentials; ``Cookie`` / ``Set-Cookie`` keep names and attributes; URL-valued
-   headers (``Location``, ``Referer``) are redacted like URLs; every other value
-   is scanned for secret-shaped strings.
-3. Bodies: JSON members and form fields by name and value; any other body
-   (text or binary, byte for byte) is scanned for secret-shaped strings.
-   ``Content-Length`` and the HAR sizes are recomputed when a body changed.
+   headers (``Location``, ``Referer``) and the URLs of a ``Link`` header are redacted
+   like URLs; every other value is scanned for secret-shaped strings.
+3. Bodies, by format (:mod:`stubforge.redact.formats`): JSON (and JSON inside JSON
+   strings), NDJSON, server-sent events, forms, multipart forms, XML/SOAP by member /
+   field / element name and by value; any other body (text or binary, byte for byte)
+   is scanned for secret-shaped strings. ``Content-Length`` and the HAR sizes are
+   recomputed when a body changed.
 4. Every secret found is remembered (for the life of the redactor), so the same
    value is replaced wherever it shows up again, even without context: an
    opaque token that the upstream echoes in a response body is caught because
    it was seen in an ``Authorization`` header.
 
-A replaced value becomes ``redacted~<kind>~<12 hex>`` where the hex is an HMAC
-of the value under a key kept outside the recordings: equal secrets give equal
-placeholders, and nobody can test a guess against a recording without the key.
+A replaced value keeps its shape (:mod:`stubforge.redact.placeholders`); an opaque one
+becomes ``redacted~<kind>~<12 hex>``. Both come from an HMAC of the value under a key
+kept outside the recordings: equal secrets give equal placeholders, and nobody can test
+a guess against a recording without the key. What fired, and where, is counted in
+:attr:`Redactor.report`.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import hmac
-import json
 import os
 import re
 import secrets
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, quote_plus, urlsplit, urlunsplit
 
 from stubforge.model.recording import PLACEHOLDER_RE
-from stubforge.redact.rules import KeyRule, PatternRule, RuleSet
+from stubforge.redact import formats
+from stubforge.redact.learned import LearnedSecrets
+from stubforge.redact.patterns import EMAIL_PLACEHOLDER_RE
+from stubforge.redact.placeholders import is_redacted_jwt, shaped
+from stubforge.redact.rules import KeyRule, RuleSet, is_url
 
 JsonDict = dict[str, Any]
 
 KEY_ENV = "STUBFORGE_REDACT_KEY"
 _LEARN_MIN = 8
-_LEARN_MAX = 50_000
-_URL_HEADERS = frozenset({"location", "content-location", "referer", "origin"})
-_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)\s+(\S.*)$", re.S)
+_LEARN_MAX = 200_000
+_URL_HEADERS = frozenset({"location", "content-location", "referer", "origin", "refresh"})
+_SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9-]{0,30})\s+(\S.*)$", re.S)
+_LINK_URL = re.compile(r"<([^<>]{0,8192})>")
 
 
 def default_key_file() -> Path:
@@ -79,52 +89,73 @@ def load_key(key_file: Path | None = None, out_dir: Path | None = None) -> bytes
     return path.read_text(encoding="utf-8").strip().encode("utf-8")
 
 
-def _is_placeholder_only(value: str) -> bool:
-    return not PLACEHOLDER_RE.sub("", value).strip(" ,;")
-
-
 class Redactor:
-    """Redacts HAR entries in place with one :class:`RuleSet` and one HMAC key."""
+    """Redacts HAR entries in place with one :class:`RuleSet` and one HMAC key.
+
+    One instance is used by one thread at a time (the recorder's writer thread, one
+    journal answer): it keeps the field path being redacted for :attr:`report`.
+    """
 
     def __init__(self, rules: RuleSet, key: bytes) -> None:
         self.rules = rules
         self._key = key
-        self._learned: dict[str, str] = {}
-        self._learned_rule: dict[str, str] = {}
-        self._learned_re: re.Pattern[str] | None = None
-        self._learned_dirty = False
+        self._learned = LearnedSecrets(_LEARN_MAX)
+        self._produced: set[str] = set()
+        self._where = ""
+        self._rule_cache: dict[tuple[str, str | None], KeyRule | None] = {}
+        self.report: Counter[tuple[str, str]] = Counter()
+        """How many values each rule masked, by field path: ``(rule, path) -> count``."""
         # One pass over the text tells whether any hinted rule can match at all.
         hints = {h for r in rules.patterns for h in r.hints}
         self._trigger = re.compile("|".join(re.escape(h) for h in sorted(hints))) if hints else None
         self._unhinted = tuple(r for r in rules.patterns if not r.hints)
 
-    # --- placeholders and memory ---------------------------------------------
+    # --- placeholders, memory and the report -----------------------------------
 
     def placeholder(self, kind: str, secret: str) -> str:
         """The stable placeholder of ``secret``; a value seen before keeps its first one."""
         known = self._learned.get(secret)
         if known is not None:
-            return known
-        digest = hmac.new(self._key, secret.encode("utf-8"), hashlib.sha256).hexdigest()[:12]
-        ph = f"redacted~{kind}~{digest}"
-        if len(secret) >= _LEARN_MIN and len(self._learned) < _LEARN_MAX:
+            return known.placeholder
+        digest = hmac.new(self._key, secret.encode("utf-8"), hashlib.sha256).digest()
+        ph = shaped(kind, secret, digest)
+        if len(self._produced) < _LEARN_MAX:
+            self._produced.add(ph)
+        if len(secret) >= _LEARN_MIN:
             # Remember the value and its URL-encoded forms (an upstream may echo a raw query).
             for form in {secret, quote(secret, safe=""), quote_plus(secret)}:
-                self._learned[form] = ph
-                self._learned_rule[form] = kind
-            self._learned_dirty = True
+                self._learned.add(form, ph, kind)
         return ph
 
-    def _learned_pattern(self) -> re.Pattern[str] | None:
-        if self._learned_dirty:
-            alts = sorted(self._learned, key=len, reverse=True)
-            # Whole tokens only: a remembered secret inside a longer word is not that secret.
-            alt = "|".join(re.escape(a) for a in alts)
-            self._learned_re = (
-                re.compile(rf"(?<![A-Za-z0-9])(?:{alt})(?![A-Za-z0-9])") if alts else None
-            )
-            self._learned_dirty = False
-        return self._learned_re
+    def is_placeholder(self, value: str) -> bool:
+        """True if ``value`` is one of our placeholders (so it is never masked again)."""
+        v = value.strip()
+        if not v:
+            return False
+        if v in self._produced or EMAIL_PLACEHOLDER_RE.fullmatch(v):
+            return True
+        if not PLACEHOLDER_RE.sub("", v).strip(" ,;"):
+            return True
+        return v.startswith("eyJ") and is_redacted_jwt(v)
+
+    @contextmanager
+    def at(self, where: str) -> Iterator[None]:
+        """Attribute what fires inside the block to the field path ``where``."""
+        before = self._where
+        self._where = where
+        try:
+            yield
+        finally:
+            self._where = before
+
+    @property
+    def where(self) -> str:
+        return self._where
+
+    def hit(self, rule: str, fired: set[str]) -> None:
+        """Note that ``rule`` masked a value at the current field path."""
+        fired.add(rule)
+        self.report[(rule, self._where)] += 1
 
     # --- strings -------------------------------------------------------------
 
@@ -137,59 +168,74 @@ class Redactor:
         for rule in self.rules.patterns if hinted else self._unhinted:
             if not rule.worth_running(lowered):
                 continue
-
-            def repl(
-                m: re.Match[str], rule_name: str = rule.name, rule_: PatternRule = rule
-            ) -> str:
-                has_group = "secret" in (m.re.groupindex or {})
-                secret = m.group("secret") if has_group else m.group(0)
+            out: list[str] = []
+            pos = 0
+            for s, e in rule.spans(text):
+                secret = text[s:e]
                 if (
-                    not secret
+                    s < pos
                     or "redacted~" in secret
                     or secret in self.rules.allow_values
-                    or (rule_.validate is not None and not rule_.validate(secret))
+                    or self.is_placeholder(secret)
                 ):
-                    return m.group(0)
-                fired.add(rule_name)
-                ph = self.placeholder(rule_name, secret)
-                if not has_group:
-                    return ph
-                s, e = m.span("secret")
-                base = m.start()
-                whole = m.group(0)
-                return whole[: s - base] + ph + whole[e - base :]
+                    continue
+                out += (text[pos:s], self.placeholder(rule.name, secret))
+                pos = e
+                self.hit(rule.name, fired)
+            if out:
+                out.append(text[pos:])
+                text = "".join(out)
+                lowered = text.lower()
+        return self._learned.replace(text, lambda rule: self.hit(rule, fired))
 
-            text = rule.regex.sub(repl, text)
-            lowered = text.lower()
-        learned = self._learned_pattern()
-        if learned is not None and self._learned:
-
-            def repl_known(m: re.Match[str]) -> str:
-                fired.add(self._learned_rule[m.group(0)])
-                return self._learned[m.group(0)]
-
-            text = learned.sub(repl_known, text)
-        return text
-
-    def _keyed(self, rule: KeyRule, value: str, fired: set[str]) -> str:
+    def _keyed(self, rule: KeyRule, name: str, value: str, fired: set[str]) -> str:
         """Redact the whole value of a field covered by a key rule (keeping an auth scheme)."""
-        if not value or value in self.rules.allow_values or _is_placeholder_only(value):
+        if value in self.rules.allow_values or self.is_placeholder(value):
             return value
         m = _SCHEME_RE.match(value)
         if m and rule.name == "auth-header":
             scheme, rest = m.group(1), m.group(2)
-            if _is_placeholder_only(rest):
+            if self.is_placeholder(rest):
                 return value
-            fired.add(rule.name)
+            self.hit(rule.name, fired)
             return f"{scheme} {self.placeholder(rule.name, rest)}"
-        fired.add(rule.name)
+        if not rule.secret(name, value):
+            return self.url(value, fired) if is_url(value.strip()) else value
+        self.hit(rule.name, fired)
         return self.placeholder(rule.name, value)
 
-    def field(self, name: str, value: str, fired: set[str]) -> str:
+    def field(self, name: str, value: str, fired: set[str], place: str | None = None) -> str:
         """A named value (query/form parameter, JSON member, header): patterns, then key rules."""
-        value = self.scan(value, fired)
-        rule = self.rules.key_rule(name)
-        return self._keyed(rule, value, fired) if rule is not None else value
+        value = self.url(value, fired) if is_url(value) else self.scan(value, fired)
+        rule = self.key_rule(name, place)
+        return self._keyed(rule, name, value, fired) if rule is not None else value
+
+    def key_rule(self, name: str, place: str | None = None) -> KeyRule | None:
+        """The key rule for a field name (cached: the same names come back all the time)."""
+        cache_key = (name, place)
+        try:
+            return self._rule_cache[cache_key]
+        except KeyError:
+            pass
+        rule = self.rules.key_rule(name, place)
+        if len(self._rule_cache) < 100_000:
+            self._rule_cache[cache_key] = rule
+        return rule
+
+    def number(self, name: str, value: int | float, fired: set[str]) -> int | float | str:
+        """A JSON number under ``name``: masked (keeping its digits) only under an exact
+        sensitive name (``account_number``, ``cvc``, ``pin``) or when shaped like a card."""
+        as_text = str(value)
+        scanned = self.scan(as_text, fired)
+        if scanned == as_text:
+            rule = self.key_rule(name) if name else None
+            if rule is None or not rule.secret(name, as_text) or _norm(name) not in rule.keys:
+                return value
+            self.hit(rule.name, fired)
+            scanned = self.placeholder(rule.name, as_text)
+        if isinstance(value, int) and scanned.isdigit():
+            return int(scanned)
+        return scanned
 
     def url(self, url: str, fired: set[str]) -> str:
         """A URL: secret-shaped parts anywhere, then query parameters by name and value."""
@@ -198,34 +244,19 @@ class Redactor:
             parts = urlsplit(url)
         except ValueError:
             return url
-        if not parts.query:
-            return url
-        pairs = parse_qsl(parts.query, keep_blank_values=True)
-        new = [(k, self.field(k, v, fired)) for k, v in pairs]
-        if new == pairs:
-            return url
-        query = "&".join(f"{quote(k, safe='')}={quote(v, safe='~')}" for k, v in new)
-        return urlunsplit(parts._replace(query=query))
-
-    # --- JSON ------------------------------------------------------------------
-
-    def _json(self, node: Any, key: str | None, fired: set[str]) -> Any:
-        if isinstance(node, dict):
-            return {self.scan(k, fired): self._json(v, k, fired) for k, v in node.items()}
-        if isinstance(node, list):
-            return [self._json(v, key, fired) for v in node]
-        if isinstance(node, str):
-            return self.field(key, node, fired) if key is not None else self.scan(node, fired)
-        if isinstance(node, int | float) and not isinstance(node, bool):
-            as_text = str(node)
-            scanned = self.scan(as_text, fired)
-            if scanned != as_text:
-                return scanned
-            rule = self.rules.key_rule(key) if key is not None else None
-            if rule is not None:
-                fired.add(rule.name)
-                return self.placeholder(rule.name, as_text)
-        return node
+        changed = False
+        new_parts = parts
+        for attr in ("query", "fragment"):
+            raw = getattr(parts, attr)
+            if not raw or "=" not in raw:
+                continue
+            pairs = parse_qsl(raw, keep_blank_values=True)
+            new = [(k, self.field(k, v, fired, "query")) for k, v in pairs]
+            if new != pairs:
+                changed = True
+                q = "&".join(f"{quote(k, safe='')}={quote(v, safe='~')}" for k, v in new)
+                new_parts = new_parts._replace(**{attr: q})
+        return urlunsplit(new_parts) if changed else url
 
     # --- headers ---------------------------------------------------------------
 
@@ -234,70 +265,55 @@ class Redactor:
         out = []
         for i, part in enumerate(parts):
             name, eq, val = part.partition("=")
-            if eq and (i == 0 or not set_cookie) and val.strip() and not _is_placeholder_only(val):
-                fired.add("cookie")
-                val = self.placeholder("cookie", val.strip())
+            v = val.strip()
+            if eq and (i == 0 or not set_cookie) and v and not self.is_placeholder(v):
+                if v.lower() in ("true", "false") or v in self.rules.allow_values:
+                    pass
+                else:
+                    self.hit("cookie", fired)
+                    val = self.placeholder("cookie", v)
             elif eq:
                 val = self.scan(val, fired)
             out.append(f"{name}{eq}{val}")
         return ";".join(out)
 
-    def headers(self, headers: list[JsonDict], fired: set[str]) -> None:
+    def header(self, name: str, value: str, fired: set[str]) -> str:
+        """One header value, redacted according to its name."""
+        lname = name.lower()
+        if lname in ("cookie", "set-cookie") and self.rules.key_rule(name) is not None:
+            return self._cookie_header(value, lname == "set-cookie", fired)
+        if lname in _URL_HEADERS:
+            if lname == "refresh":
+                head, sep, target = value.partition("url=")
+                return head + sep + self.url(target, fired) if sep else self.scan(value, fired)
+            return self.url(value, fired)
+        if lname == "link":
+            value = _LINK_URL.sub(lambda m: f"<{self.url(m.group(1), fired)}>", value)
+        return self.field(name, value, fired, "header")
+
+    def headers(self, headers: list[JsonDict], fired: set[str], prefix: str = "headers") -> None:
         """Redact a HAR header list in place."""
         for h in headers:
             name = str(h.get("name", ""))
-            value = str(h.get("value", ""))
-            lname = name.lower()
-            rule = self.rules.key_rule(name)
-            if lname in ("cookie", "set-cookie") and rule is not None:
-                h["value"] = self._cookie_header(value, lname == "set-cookie", fired)
-            elif lname in _URL_HEADERS:
-                h["value"] = self.url(value, fired)
-            else:
-                h["value"] = self.field(name, value, fired)
+            with self.at(f"{prefix}.{name.lower()}"):
+                h["value"] = self.header(name, str(h.get("value", "")), fired)
 
-    def cookies(self, cookies: list[JsonDict], fired: set[str]) -> None:
+    def cookies(self, cookies: list[JsonDict], fired: set[str], prefix: str = "cookies") -> None:
         """Redact a HAR cookie list in place (values only)."""
         if self.rules.key_rule("cookie") is None:
             return
         for c in cookies:
             val = str(c.get("value", ""))
-            if val and not _is_placeholder_only(val) and val not in self.rules.allow_values:
-                fired.add("cookie")
+            if val and not self.is_placeholder(val) and val not in self.rules.allow_values:
+                with self.at(f"{prefix}.{c.get('name', '')}"):
+                    self.hit("cookie", fired)
                 c["value"] = self.placeholder("cookie", val)
 
     # --- bodies ----------------------------------------------------------------
 
     def body(self, data: bytes, mime: str, fired: set[str]) -> bytes:
         """Redact a body given as bytes; returns the (possibly) new bytes."""
-        if not data:
-            return data
-        lmime = mime.lower()
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            # Binary: scan byte for byte (latin-1 maps each byte to one character).
-            return self.scan(data.decode("latin-1"), fired).encode("latin-1")
-        stripped = text.lstrip()
-        if "json" in lmime or stripped[:1] in ("{", "["):
-            try:
-                obj = json.loads(text)
-            except ValueError:
-                pass
-            else:
-                before = len(fired)
-                new = self._json(obj, None, fired)
-                if new == obj and len(fired) == before:
-                    return data
-                return json.dumps(new, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        if "x-www-form-urlencoded" in lmime:
-            pairs = parse_qsl(text, keep_blank_values=True)
-            new_pairs = [(k, self.field(k, v, fired)) for k, v in pairs]
-            if new_pairs != pairs:
-                text = "&".join(f"{quote(k, safe='')}={quote(v, safe='~')}" for k, v in new_pairs)
-            return self.scan(text, fired).encode("utf-8")
-        scanned = self.scan(text, fired)
-        return data if scanned == text else scanned.encode("utf-8")
+        return formats.redact_body(self, data, mime, fired)
 
     def _har_body(self, holder: JsonDict, headers: list[JsonDict], fired: set[str]) -> None:
         text = holder.get("text")
@@ -306,7 +322,7 @@ class Redactor:
         b64 = holder.get("encoding") == "base64"
         try:
             data = base64.b64decode(text) if b64 else text.encode("utf-8")
-        except (binascii.Error, ValueError):
+        except ValueError:
             holder["text"] = self.scan(text, fired)
             return
         new = self.body(data, str(holder.get("mimeType", "")), fired)
@@ -325,32 +341,44 @@ class Redactor:
         req = entry.get("request") or {}
         resp = entry.get("response") or {}
         if isinstance(req.get("url"), str):
-            req["url"] = self.url(req["url"], fired)
-        self.headers(req.get("headers") or [], fired)
-        self.cookies(req.get("cookies") or [], fired)
+            with self.at("request.url"):
+                req["url"] = self.url(req["url"], fired)
+        self.headers(req.get("headers") or [], fired, "request.headers")
+        self.cookies(req.get("cookies") or [], fired, "request.cookies")
         for q in req.get("queryString") or []:
-            q["value"] = self.field(str(q.get("name", "")), str(q.get("value", "")), fired)
+            with self.at(f"request.query.{q.get('name', '')}"):
+                q["value"] = self.field(
+                    str(q.get("name", "")), str(q.get("value", "")), fired, "query"
+                )
         post = req.get("postData")
         if isinstance(post, dict):
             for p in post.get("params") or []:
-                p["value"] = self.field(str(p.get("name", "")), str(p.get("value", "")), fired)
-            self._har_body(post, req.get("headers") or [], fired)
+                with self.at(f"request.form.{p.get('name', '')}"):
+                    p["value"] = self.field(str(p.get("name", "")), str(p.get("value", "")), fired)
+            with self.at("request.body"):
+                self._har_body(post, req.get("headers") or [], fired)
             if "text" in post:
                 req["bodySize"] = len(body_bytes(post))
-        self.headers(resp.get("headers") or [], fired)
-        self.cookies(resp.get("cookies") or [], fired)
+        self.headers(resp.get("headers") or [], fired, "response.headers")
+        self.cookies(resp.get("cookies") or [], fired, "response.cookies")
         if isinstance(resp.get("redirectURL"), str) and resp["redirectURL"]:
-            resp["redirectURL"] = self.url(resp["redirectURL"], fired)
+            with self.at("response.redirectURL"):
+                resp["redirectURL"] = self.url(resp["redirectURL"], fired)
         content = resp.get("content")
         if isinstance(content, dict):
-            self._har_body(content, resp.get("headers") or [], fired)
+            with self.at("response.body"):
+                self._har_body(content, resp.get("headers") or [], fired)
             if "text" in content:
-                size = len(body_bytes(content))
-                content["size"] = size
+                content["size"] = len(body_bytes(content))
         if isinstance(entry.get("_error"), str):
-            entry["_error"] = self.scan(entry["_error"], fired)
+            with self.at("error"):
+                entry["_error"] = self.scan(entry["_error"], fired)
         entry["_redactions"] = sorted(fired)
         return entry
+
+
+def _norm(name: str) -> str:
+    return name.lower().replace("-", "").replace("_", "").replace(" ", "")
 
 
 def body_bytes(holder: JsonDict) -> bytes:

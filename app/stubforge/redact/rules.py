@@ -2,13 +2,16 @@
 
 Two kinds of rule:
 
-* a **pattern rule** finds secret-shaped values anywhere (header values, URLs,
-  bodies of any type): a regex, optionally with a named group ``secret`` that
-  is the part to replace, and optionally a validator (Luhn for card numbers);
-* a **key rule** redacts the whole value of a header, query/form parameter,
-  cookie or JSON member whose *name* matches (names are compared lower-case
-  with ``-`` and ``_`` removed; ``keys`` match exactly, ``contains`` as a
-  substring).
+* a **pattern rule** (:mod:`stubforge.redact.patterns`) finds secret-shaped values
+  anywhere (header values, URLs, bodies of any type);
+* a **key rule** redacts the whole value of a header, query/form parameter, cookie,
+  XML element or JSON member whose *name* matches (names are compared lower-case with
+  ``-`` and ``_`` removed; ``keys`` match exactly, ``contains`` as a substring). The
+  value is checked too: booleans, ``null``-like words, values shorter than
+  :data:`MIN_SECRET_LEN`, URLs (redacted as URLs instead), and — for a name that only
+  *contains* a sensitive word — lower-case identifiers such as ``client_secret_basic``
+  are not secrets; a rule may also name a public shape (a ``routing_number`` of nine
+  digits with a valid ABA checksum is printed on every cheque).
 
 Everything is compiled once, when the :class:`RuleSet` is built; a bad regex in
 a rules file fails at start-up with its rule name.
@@ -24,7 +27,51 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-Validator = Callable[[str], bool]
+from stubforge.redact.patterns import DEFAULT_PATTERNS, PII_PATTERNS, PatternRule, luhn_ok
+
+__all__ = [
+    "DEFAULT_PATTERNS",
+    "PII_PATTERNS",
+    "KeyRule",
+    "PatternRule",
+    "RuleSet",
+    "RulesError",
+    "build_ruleset",
+    "load_rules_file",
+    "load_ruleset",
+    "luhn_ok",
+]
+
+MIN_SECRET_LEN = 4
+"""Shorter values under a sensitive name are not masked (except digit codes: pin, cvc)."""
+NOT_SECRET = frozenset(
+    [
+        "true",
+        "false",
+        "null",
+        "none",
+        "nil",
+        "yes",
+        "no",
+        "on",
+        "off",
+        "required",
+        "optional",
+        "enabled",
+        "disabled",
+        "undefined",
+        "n/a",
+        "[filtered]",
+        "[redacted]",
+        "********",
+        "***",
+    ]
+)
+_ENUM = re.compile(r"[a-z][a-z0-9_.]{0,39}")
+_URL = re.compile(r"(?i)^[a-z][a-z0-9+.-]{0,30}://")
+Public = Callable[[str], bool]
+Places = frozenset[str]
+"""Where a key rule applies: ``header``, ``query``, ``cookie``, ``body`` (None: everywhere)."""
 
 
 def norm_key(name: str) -> str:
@@ -32,34 +79,17 @@ def norm_key(name: str) -> str:
     return name.lower().replace("-", "").replace("_", "").replace(" ", "")
 
 
-def luhn_ok(candidate: str) -> bool:
-    """True if the digits of ``candidate`` pass the Luhn check (13-19 digits)."""
-    digits = [int(c) for c in candidate if c.isdigit()]
-    if not 13 <= len(digits) <= 19:
+def aba_routing_number(value: str) -> bool:
+    """Nine digits with a valid ABA checksum (3-7-1 weights): a public bank routing number."""
+    v = value.strip()
+    if len(v) != 9 or not v.isdigit():
         return False
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        if i % 2 == 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
+    d = [int(c) for c in v]
+    return (3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + (d[2] + d[5] + d[8])) % 10 == 0
 
 
-@dataclass(frozen=True)
-class PatternRule:
-    """A secret-shaped value: ``regex`` (group ``secret`` if only part is secret)."""
-
-    name: str
-    regex: re.Pattern[str]
-    validate: Validator | None = None
-    hints: tuple[str, ...] = ()
-    """Lower-case substrings one of which must occur for the regex to be worth running."""
-
-    def worth_running(self, lowered: str) -> bool:
-        """Cheap pre-check on the lower-cased text before running the regex."""
-        return not self.hints or any(h in lowered for h in self.hints)
+def is_url(value: str) -> bool:
+    return _URL.match(value) is not None
 
 
 @dataclass(frozen=True)
@@ -69,156 +99,81 @@ class KeyRule:
     name: str
     keys: frozenset[str] = frozenset()
     contains: tuple[str, ...] = ()
+    places: Places | None = None
+    public: Public | None = None
+    """A value of this shape is public despite the name (not masked)."""
+    short: bool = False
+    """Short digit codes are secrets here (pin, cvc, otp)."""
 
-    def matches(self, key: str) -> bool:
+    def matches(self, key: str, place: str | None = None) -> bool:
         """True if the field name ``key`` is covered by this rule."""
+        if place is not None and self.places is not None and place not in self.places:
+            return False
         k = norm_key(key)
         return k in self.keys or any(c in k for c in self.contains)
 
-
-def _p(
-    name: str, regex: str, validate: Validator | None = None, hints: tuple[str, ...] = ()
-) -> PatternRule:
-    return PatternRule(name, re.compile(regex, re.ASCII), validate, hints)
-
-
-# Order matters: the first rule that claims a span wins, so specific formats
-# come before the generic ones (a JWT inside "Bearer ..." is labelled jwt).
-DEFAULT_PATTERNS: tuple[PatternRule, ...] = (
-    _p(
-        "private-key",
-        r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
-        r"[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----",
-        hints=("private key",),
-    ),
-    _p(
-        "url-credentials",
-        r"(?i)\b[a-z][a-z0-9+.-]*://(?P<secret>[^/\s:@\"'<>]+:[^/\s@\"'<>]+)@",
-        hints=("://",),
-    ),
-    _p("jwt", r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}", hints=("eyj",)),
-    _p(
-        "aws-access-key",
-        r"\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b",
-        hints=("akia", "asia", "abia", "acca", "agpa", "aida", "aroa"),
-    ),
-    _p(
-        "aws-secret-key",
-        r"(?i)aws.{0,20}?(?:secret|key).{0,20}?[\"'=:\s]+(?P<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])",
-        hints=("aws",),
-    ),
-    _p("google-api-key", r"\bAIza[0-9A-Za-z_-]{35}", hints=("aiza",)),
-    _p("google-oauth-token", r"\bya29\.[0-9A-Za-z_-]{20,}", hints=("ya29.",)),
-    _p(
-        "gcp-service-account-key-id",
-        r"(?i)\"private_key_id\"\s*:\s*\"(?P<secret>[0-9a-f]{40})\"",
-        hints=("private_key_id",),
-    ),
-    _p(
-        "azure-storage-key",
-        r"(?i)AccountKey=(?P<secret>[A-Za-z0-9+/=]{40,100})",
-        hints=("accountkey=",),
-    ),
-    _p("azure-client-secret", r"\b[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}\b", hints=("q~",)),
-    _p("azure-sas-signature", r"(?i)[?&]sig=(?P<secret>[A-Za-z0-9%+/=]{16,})", hints=("sig=",)),
-    _p("stripe-key", r"\b(?:sk|pk|rk)_(?:live|test)_[0-9A-Za-z]{10,}", hints=("_live_", "_test_")),
-    _p("stripe-webhook-secret", r"\bwhsec_[0-9A-Za-z]{20,}", hints=("whsec_",)),
-    _p(
-        "github-token",
-        r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,}|\bgithub_pat_[A-Za-z0-9_]{22,}",
-        hints=("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
-    ),
-    _p("gitlab-token", r"\bglpat-[A-Za-z0-9_-]{20,}", hints=("glpat-",)),
-    _p("slack-token", r"\bxox[abposre]-[A-Za-z0-9-]{10,}", hints=("xox",)),
-    _p(
-        "slack-webhook",
-        r"https://hooks\.slack\.com/services/[A-Za-z0-9/_-]{20,}",
-        hints=("hooks.slack.com",),
-    ),
-    _p("twilio-key", r"\b(?:SK|AC)[0-9a-fA-F]{32}\b"),
-    _p("sendgrid-key", r"\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}", hints=("sg.",)),
-    _p("mailgun-key", r"\bkey-[0-9a-zA-Z]{32}\b", hints=("key-",)),
-    _p("npm-token", r"\bnpm_[A-Za-z0-9]{36}\b", hints=("npm_",)),
-    _p("pypi-token", r"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{20,}", hints=("pypi-",)),
-    _p("openai-key", r"\bsk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}", hints=("sk-",)),
-    _p(
-        "shopify-token",
-        r"\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b",
-        hints=("shpat_", "shpca_", "shppa_", "shpss_"),
-    ),
-    _p(
-        "square-token",
-        r"\bsq0(?:atp|csp)-[0-9A-Za-z_-]{22,}|\bEAAA[A-Za-z0-9_-]{60}",
-        hints=("sq0", "eaaa"),
-    ),
-    _p(
-        "paypal-braintree-token",
-        r"access_token\$production\$[0-9a-z]{16}\$[0-9a-f]{32}",
-        hints=("access_token$",),
-    ),
-    _p("digitalocean-token", r"\bdo[opr]_v1_[a-f0-9]{64}\b", hints=("_v1_",)),
-    _p("vault-token", r"\bhv[sbr]\.[A-Za-z0-9_-]{24,}", hints=("hvs.", "hvb.", "hvr.")),
-    _p("telegram-bot-token", r"\b\d{8,10}:AA[0-9A-Za-z_-]{33}\b", hints=(":aa",)),
-    _p("bearer", r"(?i)\bbearer\s+(?P<secret>[A-Za-z0-9._~+/=-]{6,})", hints=("bearer",)),
-    _p("basic-auth", r"(?i)\bbasic\s+(?P<secret>[A-Za-z0-9+/]{6,}={0,2})", hints=("basic",)),
-    _p(
-        "secret-assignment",
-        r"(?i)\b(?:password|passwd|pwd|secret|client_secret|api[_-]?key|access[_-]?token"
-        r"|auth[_-]?token|refresh[_-]?token)\b\s*[=:]\s*[\"']?(?P<secret>[^\s\"'&,;<>]{4,})",
-        hints=("pass", "pwd", "secret", "key", "token"),
-    ),
-    _p(
-        "email",
-        r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b",
-        hints=("@",),
-    ),
-    _p(
-        "card-number",
-        # Known IIN prefixes (Visa, Mastercard, Amex, Discover, JCB, Diners) with
-        # optional single separators, then a Luhn check: epoch millis and ids do not fire.
-        r"(?<!\d)(?<!\d\.)(?:4|5[1-5]|2[2-7]|3[47]|3[0689]|6(?:011|5|4[4-9]))(?:[ -]?\d){11,17}"
-        r"(?!\d|\.\d)",
-        luhn_ok,
-    ),
-)
+    def secret(self, key: str, value: str) -> bool:
+        """Whether ``value`` under ``key`` is a secret (precision checks, see module doc)."""
+        v = value.strip()
+        if not v or v.lower() in NOT_SECRET or is_url(v):
+            return False
+        if self.public is not None and self.public(v):
+            return False
+        if len(v) < MIN_SECRET_LEN and not (self.short and v.isdigit()):
+            return False
+        exact = norm_key(key) in self.keys
+        return exact or _ENUM.fullmatch(v) is None
 
 
-def _k(name: str, keys: str, contains: str = "") -> KeyRule:
+def _k(
+    name: str,
+    keys: str,
+    contains: str = "",
+    places: str | None = None,
+    public: Public | None = None,
+    short: bool = False,
+) -> KeyRule:
     """A key rule from space-separated normalised names."""
-    return KeyRule(name, frozenset(keys.split()), tuple(contains.split()))
+    where = frozenset(places.split()) if places is not None else None
+    return KeyRule(name, frozenset(keys.split()), tuple(contains.split()), where, public, short)
 
 
 DEFAULT_KEYS: tuple[KeyRule, ...] = (
     _k("cookie", "cookie setcookie"),
     _k(
         "auth-header",
-        "authorization proxyauthorization xapikey apikey xauthtoken xaccesstoken"
+        "authorization proxyauthorization xapikey apikey xauthtoken xaccesstoken xauth xauthkey"
         " xamzsecuritytoken xgoogapikey ocpapimsubscriptionkey xfunctionskey xcsrftoken"
-        " xxsrftoken",
+        " xxsrftoken xauthuser xauthemail xapitoken xapisecret",
+        "xauth authkey authtoken apitoken",
+        places="header",
     ),
     _k("signature", "sig signature", "signature hmacsha"),
+    _k("bank-routing", "routingnumber abaroutingnumber routing", public=aba_routing_number),
+    _k("digit-code", "otp pin cvc cvv cvv2 cvc2 securitycode verificationcode", short=True),
     _k(
         "secret-key",
         "password passwd pwd pass passphrase token accesstoken refreshtoken idtoken apikey"
-        " clientsecret privatekey secret auth credentials sessionid sessiontoken otp pin cvc"
-        " cvv cvv2 ssn cardnumber ccnumber pan accountnumber routingnumber iban accountkey",
+        " clientsecret privatekey secret auth credentials sessionid sessiontoken ssn"
+        " cardnumber ccnumber pan accountnumber iban accountkey bankaccount"
+        " authorizationcode devicecode usercode",
         "password secret token apikey credential privatekey accesskey sessionid",
     ),
+    _k("url-parameter", "code key sid session state ticket nonce", places="query"),
 )
 
 _ALLOW = "tokentype tokens maxtokens totaltokens prompttokens completiontokens tokencount"
 DEFAULT_ALLOW_KEYS: frozenset[str] = frozenset(
-    (_ALLOW + " expiresin xratelimitremainingtokens xratelimitlimittokens").split()
+    (
+        _ALLOW + " expiresin xratelimitremainingtokens xratelimitlimittokens xstubforgesession"
+        " nexttoken nextpagetoken pagetoken continuationtoken paginationtoken cursortoken"
+        " tokenendpoint tokenurl tokenuri"
+    ).split()
 )
-"""Key names that look secret but are not (LLM token counts, OAuth token_type)."""
+"""Key names that look secret but are not (LLM token counts, OAuth token_type, paging)."""
 
-PII_PATTERNS: tuple[PatternRule, ...] = (
-    _p(
-        "pii-phone",
-        r"(?<![\w+])\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]?\d{2,4}){1,3}(?!\w)",
-    ),
-    _p("pii-phone", r"(?<![\w+])\(?\b\d{3}\)?[ .-]\d{3}[ .-]\d{4}\b"),
-)
+ALLOW_KEY_PREFIXES: tuple[str, ...] = ("accesscontrol",)
+"""CORS headers (``Access-Control-Allow-Credentials: true``) name credentials, hold none."""
 
 PII_KEYS: tuple[KeyRule, ...] = (
     _k(
@@ -286,12 +241,13 @@ class RuleSet:
         """All rule names, for ``--list-rules`` and error messages."""
         return sorted({r.name for r in self.patterns} | {r.name for r in self.keys})
 
-    def key_rule(self, key: str) -> KeyRule | None:
-        """The key rule covering field ``key``, unless the key is allow-listed."""
-        if norm_key(key) in self.allow_keys:
+    def key_rule(self, key: str, place: str | None = None) -> KeyRule | None:
+        """The key rule covering field ``key`` (in ``place``), unless the key is allowed."""
+        k = norm_key(key)
+        if k in self.allow_keys or k.startswith(ALLOW_KEY_PREFIXES):
             return None
         for rule in self.keys:
-            if rule.matches(key):
+            if rule.matches(key, place):
                 return rule
         return None
 

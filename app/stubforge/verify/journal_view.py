@@ -1,40 +1,27 @@
 """Journal entries as the admin API shows them: JSON, redacted like recordings.
 
 Redaction runs here, when entries are read, with the recorder's rules
-(:mod:`stubforge.redact.redactor`, no mitmproxy involved): a secret in a header, the query, a
-JSON/form body or anywhere secret-shaped becomes ``redacted~<rule>~<hmac>``. The HMAC
-key is ``$STUBFORGE_REDACT_KEY`` if set (placeholders then equal the recordings'), else
-a random key per server process, so equal secrets still show equal placeholders.
+(:mod:`stubforge.redact.shown`, no mitmproxy involved): a secret in the path, a header, the
+query, a body of any format the recorder parses, or anywhere secret-shaped becomes a
+placeholder. The HMAC key is ``$STUBFORGE_REDACT_KEY`` if set (placeholders then equal the
+recordings'), else a random key per server process, so equal secrets still show equal
+placeholders. Callers run this off the event loop (it costs time linear in the bodies).
 """
 
 from __future__ import annotations
 
-import os
-import secrets
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 from urllib.parse import parse_qsl
 
-from stubforge.redact.redactor import KEY_ENV, Redactor, set_body_text
-from stubforge.redact.rules import RuleSet, build_ruleset
+from stubforge.redact.redactor import Redactor, set_body_text
+from stubforge.redact.shown import redact_shown, shown_redactor
 from stubforge.serve.journal import RawEntry
-
-
-@cache
-def _rules() -> RuleSet:
-    return build_ruleset()
-
-
-@cache
-def _key() -> bytes:
-    env = os.environ.get(KEY_ENV)
-    return env.encode("utf-8") if env else secrets.token_bytes(32)
 
 
 def redactor() -> Redactor:
     """A fresh redactor (it remembers secrets for the entries of one answer only)."""
-    return Redactor(_rules(), _key())
+    return shown_redactor()
 
 
 def iso_time(t: float) -> str:
@@ -83,7 +70,7 @@ def entry_dict(e: RawEntry, red: Redactor) -> dict[str, Any]:
         query.setdefault(q["name"], []).append(q["value"])
     request: dict[str, Any] = {
         "method": e.method,
-        "path": e.path,
+        "path": req["url"].split("?", 1)[0],
         "url": req["url"],
         "query": query,
         "headers": headers,
@@ -117,12 +104,10 @@ def entry_dict(e: RawEntry, red: Redactor) -> dict[str, Any]:
     }
 
 
-def redact_value(red: Redactor, name: str | None, value: Any) -> Any:
-    """A value shown in a report (an ``actual`` of a difference): strings are redacted."""
-    if not isinstance(value, str):
-        return value
-    fired: set[str] = set()
-    return red.field(name, value, fired) if name else red.scan(value, fired)
+def redact_value(red: Redactor, field: str | None, value: Any) -> Any:
+    """A value shown in a report for request field ``field`` (``body``, ``path``,
+    ``query.api_key``, ``headers.authorization``...): redacted by name and by shape."""
+    return redact_shown(red, field, value)
 
 
 def redact_near_misses(
@@ -133,15 +118,12 @@ def redact_near_misses(
     out = []
     for m in misses:
         diffs = [
-            {**d, "actual": redact_value(red, _field_name(d.get("field")), d.get("actual"))}
+            {**d, "actual": redact_value(red, _field(d.get("field")), d.get("actual"))}
             for d in m.get("differences", [])
         ]
         out.append({**m, "differences": diffs})
     return out
 
 
-def _field_name(field: Any) -> str | None:
-    """``headers.authorization`` → ``authorization`` (key rules apply to the last part)."""
-    if not isinstance(field, str) or "." not in field:
-        return None
-    return field.rsplit(".", 1)[1]
+def _field(field: Any) -> str | None:
+    return field if isinstance(field, str) else None

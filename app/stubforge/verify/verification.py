@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from stubforge.model.expectation import Expectation
+from stubforge.redact.redactor import Redactor
 from stubforge.serve.journal import RawEntry
 from stubforge.verify.criteria import Selector
 from stubforge.verify.journal_view import iso_time, redact_value, redactor
@@ -16,9 +17,9 @@ SHOWN = 5
 """How many matching or closest requests a failure report lists."""
 
 
-def _summary(e: RawEntry) -> str:
+def _summary(e: RawEntry, red: Redactor) -> str:
     qs = e.query_string.decode("latin-1")
-    where = e.path + ("?" + qs if qs else "")
+    where = red.url(e.path + ("?" + qs if qs else ""), set())
     return (
         f"#{e.id} {e.method} {where} -> {e.status} ({e.route_id or 'unmatched'}) "
         f"at {iso_time(e.started)}"
@@ -43,7 +44,7 @@ def verify(expectation: Expectation, entries: Sequence[RawEntry]) -> dict[str, A
     closest: list[dict[str, Any]] = []
     if high is not None and count > high:
         lines.append("  matching requests:")
-        lines += [f"    {_summary(e)}" for e in matching[:SHOWN]]
+        lines += [f"    {_summary(e, red)}" for e in matching[:SHOWN]]
         if count > SHOWN:
             lines.append(f"    ... and {count - SHOWN} more")
     elif not ok:
@@ -58,11 +59,11 @@ def verify(expectation: Expectation, entries: Sequence[RawEntry]) -> dict[str, A
                 {
                     "field": f,
                     "expected": want,
-                    "actual": redact_value(red, f.rsplit(".", 1)[-1] if "." in f else None, got),
+                    "actual": redact_value(red, f, got),
                 }
                 for f, want, got in diffs
             ]
-            closest.append({"id": e.id, "request": _summary(e), "differences": shown})
+            closest.append({"id": e.id, "request": _summary(e, red), "differences": shown})
         if closest:
             lines.append("  closest requests:")
             for c in closest:
