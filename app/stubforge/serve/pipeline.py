@@ -74,121 +74,185 @@ def _build(
         return Prepared(500, [(b"content-type", b"application/problem+json")], dump_json(problem))
 
 
+def plain(state: ServerState, profile: str | None) -> bool:
+    """The fast-path rule, in one place: with no profile in force (a profile can add
+    behaviour to any route) and no debug headers, a static route's answer is fixed."""
+    return profile is None and not state.config.debug_headers
+
+
 async def decide(state: ServerState, req: BehaviourRequest, started: float) -> Plan:
+    """The steps of the module docstring, in their order, each a function of its own."""
     stubs = state.stubs
-    config = state.config
-    # 1. session and profile: the header wins over the global profile
-    profile = req.profile
-    if profile is not None and profile not in stubs.profiles:
-        body = {"error": "unknown profile", "profile": profile, "profiles": sorted(stubs.profiles)}
-        return Plan(
-            Outcome(req, started, 400, session=req.session or None), json_response(400, body)
-        )
-    if profile is None:
-        profile = req.profile = state.profile
-    session = req.session
-    outcome = Outcome(req, started, session=session or None, profile=profile)
-    # 2. scenario states, then matching (state.requires is a matching condition)
-    store = state.store
+    # 1. session and profile
+    outcome, refusal = _select(state, req, started)
+    if refusal is not None:
+        return refusal
+    profile, session = outcome.profile, req.session
+    # 2. scenario states, then matching
     if stubs.stateful:
-        req.scenarios = await store.items(session, scenarios.PREFIX)
-    result = stubs.router.match(req)
-    if req.method == "HEAD" and not (isinstance(result, Match) and "HEAD" in result.route.methods):
-        as_get = BehaviourRequest(
-            "GET", req.path, req.query_string, req.raw_headers, req.body, req.client
-        )
-        as_get.session, as_get.profile, as_get.scenarios = session, profile, req.scenarios
-        found = stubs.router.match(as_get)
-        if isinstance(found, Match):  # HEAD is GET without a body unless stubbed itself
-            result = found
+        req.scenarios = await state.store.items(session, scenarios.PREFIX)
+    result = _match(state, req)
     if not isinstance(result, Match):
         response, misses = unmatched_response(
-            req, result, stubs.router, config.unmatched_status, config.near_misses
+            req, result, stubs.router, state.config.unmatched_status, state.config.near_misses
         )
         outcome.status, outcome.near_misses = response.status, misses
         return Plan(outcome, response)
     route: RoutePlan = result.route.handler
     params = result.params
     outcome.route_id, outcome.params = route.id, params
-    static = route.static
-    if static is not None and profile is None and not config.debug_headers:
-        # nothing to decide: no behaviour, state or variants, and no profile in force
-        outcome.status = static.status
-        return Plan(outcome, static, head=req.method == "HEAD")
+    if route.static is not None and plain(state, profile):
+        outcome.status = route.static.status
+        return Plan(outcome, route.static, head=req.method == "HEAD")
     behaviour: Behaviour = route.behaviours.get(profile) or route.behaviours[None]
     rng = state.streams.stream(session, route.id)
     plan = Plan(outcome, head=req.method == "HEAD", dribble=behaviour.dribble)
     now = time.time()
     # 3. rate limit
-    limit = behaviour.rate_limit
-    if limit is not None:
-        key = f"limit:{behaviour.limiter}:{ratelimit.client_key(limit, req)}"
-        decision: ratelimit.Decision = await store.update(session, key, ratelimit.step(limit, now))
-        plan.extra += ratelimit.headers(limit, decision, behaviour.limiter, now)
-        if not decision.allowed:
-            assert behaviour.refused is not None
-            plan.response = _build(behaviour.refused, req, params, route.id)
-            outcome.rule = f"rate_limit:{behaviour.limiter}"
-    # 4. error rules and faults: the first rule that fires wins
+    await _rate_limit(state, behaviour, req, params, route, plan, now)
+    # 4. error rules and faults
     if plan.response is None:
-        for rule in behaviour.rules:
-            since_profile = None
-            if rule.spec.window is not None and rule.spec.window.origin == "profile":
-                since_profile = await _since_profile(state, session, rule.profile, req, now)
-            if not rule.live(now - state.started, since_profile):
-                continue
-            counter = rule.counter_key
-            if counter is not None:
-                assert rule.spec.every is not None
-                fires: bool = await store.update(session, counter, count_step(rule.spec.every))
-            else:
-                fires = rule.roll(rng)
-            if not fires:
-                continue
-            outcome.rule = rule.id
-            if rule.response is not None:
-                plan.response = _build(rule.response, req, params, route.id)
-            else:
-                assert rule.fault is not None
-                plan.fault = plan_fault(rule.fault, rng, rule.spec.hold)
-                outcome.fault = rule.fault.value
-            break
+        await _error_rules(state, behaviour, req, params, route, plan, rng, now)
     if plan.response is None and plan.fault is None:
-        # 5. state: the scenario moves on and the sequence advances
-        step = route.scenario
-        if step is not None and step.next is not None:
-            await store.update(
-                session,
-                scenarios.key(step.scenario),
-                scenarios.transition(step.requires, step.next),
-            )
-        if route.sequence:
-            index: int = await store.update(
-                session,
-                sequences.key(route.id),
-                sequences.advance(len(route.sequence), route.sequence_repeat),
-            )
-            outcome.rule = f"sequence[{index}]"
-            plan.response = _build(route.sequence[index], req, params, route.id)
-        else:
-            # 6. response variant and templating
-            variant = route.choose(req, params)
-            if variant is None:  # unreachable: routes without a default carry a VariantsCheck
-                plan.response = json_response(500, {"error": "no response variant applies"})
-            else:
-                plan.response = _build(variant.builder, req, params, route.id)
-        if route.resource is not None:  # the session's items decide
-            plan.response = await resource_answer(
-                route.resource, store, session, req, params, plan.response, rng
-            )
+        # 5. state, 6. response variant (or sequence step), templating, resources
+        await _answer(state, req, params, route, plan, rng)
     # 7. latency
     if behaviour.latency is not None:
-        plan.delay = behaviour.latency(rng) * config.latency_multiplier
+        plan.delay = behaviour.latency(rng) * state.config.latency_multiplier
     outcome.delay = plan.delay
     outcome.status = plan.response.status if plan.response is not None else 0
-    if config.debug_headers:
+    if state.config.debug_headers:
         plan.extra += debug_headers(outcome)
     return plan
+
+
+def _select(
+    state: ServerState, req: BehaviourRequest, started: float
+) -> tuple[Outcome, Plan | None]:
+    """Step 1: the header's profile wins over the global one; an unknown one is a 400."""
+    profile = req.profile
+    if profile is not None and profile not in state.stubs.profiles:
+        body = {
+            "error": "unknown profile",
+            "profile": profile,
+            "profiles": sorted(state.stubs.profiles),
+        }
+        outcome = Outcome(req, started, 400, session=req.session or None)
+        return outcome, Plan(outcome, json_response(400, body))
+    if profile is None:
+        profile = req.profile = state.profile
+    return Outcome(req, started, session=req.session or None, profile=profile), None
+
+
+def _match(state: ServerState, req: BehaviourRequest) -> Any:
+    """Step 2: the route for ``req``; HEAD is GET without a body unless stubbed itself."""
+    router = state.stubs.router
+    result = router.match(req)
+    if req.method == "HEAD" and not (isinstance(result, Match) and "HEAD" in result.route.methods):
+        as_get = BehaviourRequest(
+            "GET", req.path, req.query_string, req.raw_headers, req.body, req.client
+        )
+        as_get.session, as_get.profile, as_get.scenarios = req.session, req.profile, req.scenarios
+        found = router.match(as_get)
+        if isinstance(found, Match):
+            result = found
+    return result
+
+
+async def _rate_limit(
+    state: ServerState,
+    behaviour: Behaviour,
+    req: BehaviourRequest,
+    params: dict[str, Any],
+    route: RoutePlan,
+    plan: Plan,
+    now: float,
+) -> None:
+    """Step 3: count the request; a refusal is the route's 429 (headers on every answer)."""
+    limit = behaviour.rate_limit
+    if limit is None:
+        return
+    key = f"limit:{behaviour.limiter}:{ratelimit.client_key(limit, req)}"
+    decision: ratelimit.Decision = await state.store.update(
+        req.session, key, ratelimit.step(limit, now)
+    )
+    plan.extra += ratelimit.headers(limit, decision, behaviour.limiter, now)
+    if not decision.allowed:
+        assert behaviour.refused is not None
+        plan.response = _build(behaviour.refused, req, params, route.id)
+        plan.outcome.rule = f"rate_limit:{behaviour.limiter}"
+
+
+async def _error_rules(
+    state: ServerState,
+    behaviour: Behaviour,
+    req: BehaviourRequest,
+    params: dict[str, Any],
+    route: RoutePlan,
+    plan: Plan,
+    rng: Any,
+    now: float,
+) -> None:
+    """Step 4: the first error rule or fault that fires replaces the answer."""
+    session = req.session
+    for rule in behaviour.rules:
+        since_profile = None
+        if rule.spec.window is not None and rule.spec.window.origin == "profile":
+            since_profile = await _since_profile(state, session, rule.profile, req, now)
+        if not rule.live(now - state.started, since_profile):
+            continue
+        counter = rule.counter_key
+        if counter is not None:
+            assert rule.spec.every is not None
+            fires: bool = await state.store.update(session, counter, count_step(rule.spec.every))
+        else:
+            fires = rule.roll(rng)
+        if not fires:
+            continue
+        plan.outcome.rule = rule.id
+        if rule.response is not None:
+            plan.response = _build(rule.response, req, params, route.id)
+        else:
+            assert rule.fault is not None
+            plan.fault = plan_fault(rule.fault, rng, rule.spec.hold)
+            plan.outcome.fault = rule.fault.value
+        return
+
+
+async def _answer(
+    state: ServerState,
+    req: BehaviourRequest,
+    params: dict[str, Any],
+    route: RoutePlan,
+    plan: Plan,
+    rng: Any,
+) -> None:
+    """Steps 5 and 6: the scenario moves on, the sequence advances or a variant is chosen
+    and rendered; on a resource route the session's items then decide."""
+    store, session = state.store, req.session
+    step = route.scenario
+    if step is not None and step.next is not None:
+        await store.update(
+            session, scenarios.key(step.scenario), scenarios.transition(step.requires, step.next)
+        )
+    if route.sequence:
+        index: int = await store.update(
+            session,
+            sequences.key(route.id),
+            sequences.advance(len(route.sequence), route.sequence_repeat),
+        )
+        plan.outcome.rule = f"sequence[{index}]"
+        plan.response = _build(route.sequence[index], req, params, route.id)
+    else:
+        variant = route.choose(req, params)
+        if variant is None:  # unreachable: routes without a default carry a VariantsCheck
+            plan.response = json_response(500, {"error": "no response variant applies"})
+        else:
+            plan.response = _build(variant.builder, req, params, route.id)
+    if route.resource is not None:
+        plan.response = await resource_answer(
+            route.resource, store, session, req, params, plan.response, rng
+        )
 
 
 async def _since_profile(

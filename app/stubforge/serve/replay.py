@@ -23,7 +23,7 @@ from stubforge.serve.asgi import (
 from stubforge.serve.cors import ORIGIN, CorsTable, cors_table, header, server_policy
 from stubforge.serve.misses import answer_miss, cors_headers
 from stubforge.serve.outcome import Observer, Outcome
-from stubforge.serve.pipeline import decide
+from stubforge.serve.pipeline import decide, plain
 from stubforge.serve.prepared import Prepared, json_response
 from stubforge.serve.responder import respond
 from stubforge.serve.session import BehaviourRequest, read_selectors
@@ -63,12 +63,7 @@ class ReplayApp:
         force (a profile can add behaviour to any route) and no debug headers."""
         state = self.state
         by_path = state.stubs.static.get(req.method)
-        if (
-            by_path is None
-            or req.profile is not None
-            or state.profile is not None
-            or state.config.debug_headers
-        ):
+        if by_path is None or not plain(state, req.profile or state.profile):
             return None
         return by_path.get(req.path)
 
