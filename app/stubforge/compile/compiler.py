@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from stubforge.compile import rpc
 from stubforge.compile.behaviour import (
     error_rules,
     infer_throttle,
@@ -23,7 +24,7 @@ from stubforge.compile.behaviour import (
 )
 from stubforge.compile.dribble import infer_dribble
 from stubforge.compile.exchange import Exchange
-from stubforge.compile.grouping import Operation, RouteGroup, group_exchanges
+from stubforge.compile.grouping import RouteGroup, group_exchanges
 from stubforge.compile.head import get_bodies, with_get_bodies
 from stubforge.compile.hints import Hints
 from stubforge.compile.latency import fit_latency
@@ -75,22 +76,10 @@ def route_id(group: RouteGroup) -> str:
     for seg in parse_path_template(group.template):
         parts.append(seg.literal if seg.name is None else seg.name)
     base = f"{group.method.lower()}-{_slug('-'.join(p for p in parts if p))}"
-    if group.operation is not None:
-        base += "-" + _slug(group.operation.value)
+    op = group.operation
+    if op is not None:
+        base += "-" + _slug(op.value[:12] if op.kind == "graphql-hash" else op.value)
     return base
-
-
-def _operation_conditions(op: Operation | None) -> dict[str, Any]:
-    if op is None:
-        return {}
-    if op.kind == "header":
-        return {"headers": {op.field: op.value}}
-    if op.kind == "query":
-        return {"query": {op.field: op.value}}
-    if op.kind == "graphql-text":
-        name = re.escape(op.value)
-        return {"body": {"regex": rf"\b(query|mutation|subscription)\s+{name}\b"}}
-    return {"body": {"jsonpath": {f"$.{op.field}": op.value}}}
 
 
 def _param_types(template: str) -> dict[str, str]:
@@ -174,6 +163,7 @@ def _service_document(
     routes: list[Commented] = []
     used: set[str] = set()
     gets = get_bodies(everything)
+    compiled: list[tuple[RouteGroup, Commented, RouteReport]] = []
     resources = infer_resources(groups)
     for res in [r for r in resources if f"resource:{r.spec['name']}" in hand_routes]:
         resources.remove(res)  # the hand-written resource answers these routes
@@ -213,6 +203,8 @@ def _service_document(
                     f"variants keyed on the id collapsed into resource {res.spec['name']}"
                 )
         routes.append(route)
+        compiled.append((group, route, report))
+    routes.extend(_unknown_operation_routes(compiled, used))
     document: dict[str, Any] = {"version": 1, "service": service, "upstream": upstream}
     if defaults:
         document["defaults"] = defaults
@@ -223,6 +215,38 @@ def _service_document(
     if skipped:
         header.append(f"Routes defined by hand (not compiled here): {', '.join(skipped)}")
     return dump(document, header)
+
+
+def _unknown_operation_routes(
+    compiled: list[tuple[RouteGroup, Commented, RouteReport]], used: set[str]
+) -> list[Commented]:
+    """One low-priority route per RPC endpoint where the provider's answer to an operation
+    it does not know was recorded: unseen operations get that answer, not another's."""
+    found: dict[tuple[str, str], tuple[RouteGroup, dict[str, Any], RouteReport]] = {}
+    for group, route, report in compiled:
+        answered = [ex for ex in group.exchanges if not ex.failed]
+        response = route.value.get("response")
+        if group.operation is None or not answered or not isinstance(response, dict):
+            continue
+        if all(rpc.unknown_operation(ex) for ex in answered):
+            found.setdefault((group.method, group.template), (group, response, report))
+    out = []
+    for (method, template), (group, response, report) in sorted(
+        found.items(), key=lambda kv: kv[0]
+    ):
+        rid = route_id(RouteGroup(group.service, method, template, None)) + "-unknown-operation"
+        base, n = rid, 2
+        while rid in used:
+            rid, n = f"{base}-{n}", n + 1
+        used.add(rid)
+        assert group.operation is not None
+        why = f"operations never recorded get the answer {group.operation.value!r} got"
+        report.notes.append(f"{rid}: {why}")
+        request = {"method": method, "path": template}
+        out.append(
+            Commented({"id": rid, "priority": -1, "request": request, "response": response}, [why])
+        )
+    return out
 
 
 def _route(
@@ -244,7 +268,7 @@ def _route(
         report.notes.extend(head_notes)
     ptypes = _param_types(group.template)
     request: dict[str, Any] = {"method": group.method, "path": group.template}
-    request.update(_operation_conditions(group.operation))
+    request.update(rpc.conditions(group.operation))
     route: dict[str, Any] = {"id": rid, "request": request}
     comments = [
         f"{len(exchanges)} exchanges {_span(exchanges)}; statuses {report.statuses}",

@@ -1,15 +1,8 @@
 """Grouping exchanges into routes: service (host), method, path template, RPC operation.
 
-Some APIs route by something other than the path; their operations become distinct
-routes with a condition on the discriminating field, checked in this order over a
-(service, method, template) group, and used when every exchange of the group has it:
-
-* an action header (``X-Amz-Target``, ``SOAPAction``, ``X-Action``, ``X-RPC-Method``,
-  ``X-Operation``);
-* an ``Action`` query parameter (AWS query APIs);
-* a GraphQL operation (JSON body with a ``query`` string: ``operationName``, else the
-  name in the query text);
-* a JSON-RPC ``method`` (JSON body with ``jsonrpc`` and ``method``).
+Some APIs route by something other than the path; each exchange's operation (see
+:mod:`stubforge.compile.rpc`: an action header, an AWS ``Action``, a GraphQL operation, a
+JSON-RPC method, a SOAP body element) makes a route of its own, with a condition on it.
 """
 
 from __future__ import annotations
@@ -21,22 +14,8 @@ from dataclasses import dataclass, field
 
 from stubforge.compile.exchange import Exchange
 from stubforge.compile.hints import Hints
+from stubforge.compile.rpc import Operation, operation_of
 from stubforge.compile.templates import TemplateSet, infer_templates
-
-ACTION_HEADERS = ("x-amz-target", "soapaction", "x-action", "x-rpc-method", "x-operation")
-_GRAPHQL_NAME = re.compile(r"\b(?:query|mutation|subscription)\s+([A-Za-z_][A-Za-z0-9_]*)")
-
-
-@dataclass(frozen=True, order=True)
-class Operation:
-    """What distinguishes an RPC-style route beyond its path."""
-
-    kind: str
-    """``header``, ``query``, ``graphql``, ``graphql-text`` or ``jsonrpc``."""
-    field: str
-    """The header or query parameter name, or the JSON field (``operationName``, ``method``)."""
-    value: str
-    """The operation's name."""
 
 
 @dataclass
@@ -76,36 +55,9 @@ def service_name(host: str, hints: Hints) -> str:
     return re.sub(r"[^a-z0-9-]+", "-", "-".join(labels).lower()).strip("-") or "service"
 
 
-def _operation(ex: Exchange, kind: str) -> Operation | None:
-    if kind == "header":
-        for name in ACTION_HEADERS:
-            if name in ex.headers:
-                return Operation("header", name, ex.headers[name])
-        return None
-    if kind == "query":
-        value = ex.query_value("Action")
-        return None if value is None else Operation("query", "Action", value)
-    doc = ex.json
-    if not isinstance(doc, dict):
-        return None
-    if kind == "graphql" and isinstance(doc.get("query"), str):
-        op_name = doc.get("operationName")
-        if isinstance(op_name, str) and op_name:
-            return Operation("graphql", "operationName", op_name)
-        m = _GRAPHQL_NAME.search(doc["query"])
-        return Operation("graphql-text", "query", m.group(1)) if m else None
-    if kind == "jsonrpc" and "jsonrpc" in doc and isinstance(doc.get("method"), str):
-        return Operation("jsonrpc", "method", doc["method"])
-    return None
-
-
 def split_operations(exchanges: list[Exchange]) -> list[Operation | None]:
-    """The operation of each exchange, using the first kind every exchange has."""
-    for kind in ("header", "query", "graphql", "jsonrpc"):
-        ops = [_operation(ex, kind) for ex in exchanges]
-        if all(op is not None for op in ops):
-            return ops
-    return [None] * len(exchanges)
+    """The operation of each exchange (the first kind it carries)."""
+    return [operation_of(ex) for ex in exchanges]
 
 
 @dataclass
