@@ -8,7 +8,7 @@ request. Version 2 changes exactly six things:
 2. ``POST /v1/charges`` declines with ``payment_declined`` instead
    of ``card_declined``                                             (breaking: error code renamed)
 3. ``GET /v1/orders`` items gain an optional ``gift`` flag        (additive: new field)
-4. ``GET /v1/balance`` answers after 90ms instead of 20ms          (behavioural: latency)
+4. ``GET /v1/balance`` answers after 150ms instead of 50ms         (behavioural: latency)
 5. ``GET /v1/search`` allows 5 requests a second instead of 10     (behavioural: rate limit)
 6. ``POST /v1/refunds`` requires ``reason``                         (breaking: new required field)
 
@@ -149,7 +149,7 @@ def build_app(p: Provider) -> Starlette:
         )
 
     async def balance(request: Request) -> Response:
-        await asyncio.sleep(0.020 if p.version == 1 else 0.090)
+        await asyncio.sleep(0.050 if p.version == 1 else 0.150)
         return _noise({"object": "balance", "available": [{"amount": 5000, "currency": "usd"}]})
 
     async def search(request: Request) -> Response:

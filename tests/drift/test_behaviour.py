@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 
 from stubforge.compile.exchange import NO_JSON, Exchange
-from stubforge.drift.behaviour import advertised_limit, model_percentiles, percentile, wilson
+from stubforge.drift.behaviour import (
+    advertised_limit,
+    model_percentiles,
+    percentile,
+    quantile_bounds,
+    wilson,
+)
 from stubforge.model.latency import FixedLatency, LognormalLatency, UniformLatency
 
 
@@ -27,6 +33,13 @@ def test_model_percentiles() -> None:
     assert model_percentiles(UniformLatency(min="0s", max="1s")) == (0.5, 0.99)
     p50, p99 = model_percentiles(LognormalLatency(p50="100ms", p95="200ms"))
     assert p50 == 0.1 and p99 == pytest.approx(0.1 * 2 ** (2.3263 / 1.6449))
+
+
+def test_quantile_bounds_need_enough_answers() -> None:
+    assert quantile_bounds([1.0, 2.0, 3.0, 4.0], 0.5) == (None, None)
+    assert quantile_bounds([5.0, 1.0, 3.0, 2.0, 4.0], 0.5) == (1.0, 5.0)
+    twenty = [float(i) for i in range(1, 21)]
+    assert quantile_bounds(twenty, 0.99) == (19.0, None)  # can be shown slower, not faster
 
 
 def test_wilson_interval() -> None:

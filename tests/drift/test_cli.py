@@ -33,7 +33,7 @@ def _args(recorded: Recorded, url: str, secrets: Path, *more: str) -> list[str]:
         "--rps",
         "500",
         "--samples",
-        "3",
+        "5",
         "--allow",
         "POST /v1/charges",
         "--allow",

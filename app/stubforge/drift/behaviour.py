@@ -1,11 +1,16 @@
 """Behaviour compared as distributions: latency percentiles, error rate, rate limits.
 
-* **Latency**: the answers' p50 (and p99, from 20 answers on: below that a p99 is the
-  slowest answer, one scheduler hiccup) against the route's own latency model (the
+* **Latency**: the answers' p50 and p99 against the route's own latency model (the
   compiler writes one for routes with enough answers; a file-wide default mixes every
-  route's latencies and says little about one route, so it is not compared). A move counts
-  when it is beyond ``tolerance`` (default ±25 %) *and* beyond ``floor`` (default 10ms):
-  a 2ms answer that takes 3ms is not a slower provider.
+  route's latencies and says little about one route, so it is not compared). A move
+  counts when a one-sided 95 % confidence bound of the percentile (an order statistic,
+  from the binomial distribution) is beyond ``tolerance`` (default ±25 %) *and* beyond
+  ``floor`` (default 10ms): "slower" needs the lower bound above the threshold, "faster"
+  the upper bound below it. A few slow answers (a busy machine, one scheduler hiccup) do
+  not make a slower provider: the p50 needs 5 answers to be tested at all (all 5 slow),
+  the p99 50 (the third slowest of 50 is then its lower bound): real machines have
+  heavier tails than any sample of a few answers shows, so a smaller p99 test would
+  report every hiccup.
 * **Error rate**: 5xx, 408 and faults among the answers (429s left out). The route's
   rate (its error rules combined) must lie in the 95 % Wilson score interval of the
   observed rate; rules with time windows make the rate unknown and skip the test.
@@ -35,7 +40,6 @@ from stubforge.model.latency import (
 )
 
 Z95, Z99 = 1.6449, 2.3263
-P99_MIN_ANSWERS = 20
 _POLICY = re.compile(r"^\s*(\d+)\s*(?:;.*?\bw=(\d+))?")
 
 
@@ -76,9 +80,49 @@ def model_percentiles(latency: Latency) -> tuple[float, float]:
     return percentile(samples, 0.5), percentile(samples, 0.99)
 
 
-def _moved(expected: float, observed: float, limits: Thresholds) -> bool:
-    delta = abs(observed - expected)
-    return delta > limits.floor and delta > limits.tolerance * expected
+CONFIDENCE = 0.95
+MIN_ANSWERS = {"p50": 5, "p99": 50}
+
+
+def _at_least(n: int, q: float, k: int) -> float:
+    """P(Binomial(n, q) >= k)."""
+    return sum(math.comb(n, i) * q**i * (1 - q) ** (n - i) for i in range(k, n + 1))
+
+
+def quantile_bounds(
+    values: list[float], q: float, conf: float = CONFIDENCE
+) -> tuple[float | None, float | None]:
+    """One-sided ``conf`` bounds of the ``q`` quantile: the largest order statistic below
+    it and the smallest above it with that confidence (None when ``values`` are too few).
+
+    ``X(k) <= quantile`` holds with probability P(Binomial(n, q) >= k).
+    """
+    data = sorted(values)
+    n = len(data)
+    lower = upper = None
+    for k in range(1, n + 1):
+        if _at_least(n, q, k) >= conf:
+            lower = data[k - 1]
+        else:
+            break
+    for k in range(1, n + 1):
+        if 1.0 - _at_least(n, q, k) >= conf:
+            upper = data[k - 1]
+            break
+    return lower, upper
+
+
+def _moved(
+    expected: float, bounds: tuple[float | None, float | None], limits: Thresholds
+) -> float | None:
+    """The bound that shows a move beyond the thresholds, or None."""
+    margin = max(limits.floor, limits.tolerance * expected)
+    lower, upper = bounds
+    if lower is not None and lower - expected > margin:
+        return lower
+    if upper is not None and expected - upper > margin:
+        return upper
+    return None
 
 
 def latency_findings(
@@ -90,25 +134,29 @@ def latency_findings(
     if not times:
         return []
     exp50, exp99 = model_percentiles(stubs.route.latency)
-    checks = [("p50", exp50, percentile(times, 0.5))]
-    if len(times) >= P99_MIN_ANSWERS:
-        checks.append(("p99", exp99, percentile(times, 0.99)))
     out = []
-    for name, expected, observed in checks:
-        if _moved(expected, observed, limits):
-            change = (observed - expected) / expected if expected > 0 else math.inf
-            out.append(
-                Finding(
-                    Category.BEHAVIOURAL,
-                    f"latency-{name}",
-                    f"latency {name} {format_duration(expected)} → {format_duration(observed)} "
-                    f"({change:+.0%}; threshold ±{limits.tolerance:.0%}, {len(times)} answers)",
-                    (
-                        f"- stub: {name} {format_duration(expected)}",
-                        f"+ provider: {name} {format_duration(observed)}",
-                    ),
-                )
+    for name, q, expected in (("p50", 0.5, exp50), ("p99", 0.99, exp99)):
+        if len(times) < MIN_ANSWERS[name]:
+            continue
+        bound = _moved(expected, quantile_bounds(times, q), limits)
+        if bound is None:
+            continue
+        observed = percentile(times, q)
+        change = (observed - expected) / expected if expected > 0 else math.inf
+        side = "at least" if bound > expected else "at most"
+        out.append(
+            Finding(
+                Category.BEHAVIOURAL,
+                f"latency-{name}",
+                f"latency {name} {format_duration(expected)} → {format_duration(observed)} "
+                f"({change:+.0%}; {side} {format_duration(bound)} with 95% confidence; "
+                f"threshold ±{limits.tolerance:.0%}, {len(times)} answers)",
+                (
+                    f"- stub: {name} {format_duration(expected)}",
+                    f"+ provider: {name} {format_duration(observed)}",
+                ),
             )
+        )
     return out
 
 

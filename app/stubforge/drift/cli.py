@@ -50,7 +50,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--secrets", type=Path, metavar="FILE", help="live: NAME=VALUE lines re-hydrating secrets"
     )
-    p.add_argument("--samples", type=int, default=3, help="live: answers per request (3)")
+    p.add_argument("--samples", type=int, default=5, help="live: answers per request (5)")
     p.add_argument("--rps", type=float, default=2.0, help="live: requests per second (2)")
     p.add_argument("--max-requests", type=int, default=200, help="live: request budget (200)")
     p.add_argument("--per-route", type=int, default=5, help="live: distinct requests per route (5)")

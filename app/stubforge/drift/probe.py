@@ -29,7 +29,7 @@ JsonDict = dict[str, Any]
 
 @dataclass(frozen=True)
 class Budget:
-    samples: int = 3
+    samples: int = 5
     rps: float = 2.0
     max_requests: int = 200
     timeout: float = 10.0
