@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -33,7 +34,25 @@ def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
     p = sub.add_parser("check", help="validate stub files; print every error as file:line:col")
     add_arguments(p)
-    p.set_defaults(handler=run)
+    p.add_argument(
+        "--spec",
+        type=Path,
+        metavar="SPEC",
+        help="also check every stubbed response against this OpenAPI/Swagger spec",
+    )
+    p.set_defaults(handler=_check_with_spec(run))
+
+
+def _check_with_spec(run: Handler) -> Handler:
+    def check(args: argparse.Namespace) -> int:
+        code = run(args)
+        if code != 0 or args.spec is None:
+            return code
+        from stubforge.openapi.cli import run_check
+
+        return run_check(args)
+
+    return check
 
 
 def _add_schema(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -52,7 +71,25 @@ _OPTIONAL = (
     "stubforge.verify.cli",
     "stubforge.drift.cli",
     "stubforge.starter.cli",
+    "stubforge.openapi.cli",
 )
+
+_FORMATS: dict[tuple[int, str], argparse._SubParsersAction[argparse.ArgumentParser]] = {}
+
+
+def format_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], command: str, help: str
+) -> argparse._SubParsersAction[argparse.ArgumentParser]:
+    """The ``FORMAT`` sub-commands of ``import`` / ``export``: several packages each add one
+    format (``import har``, ``import openapi``) to the same command."""
+    key = (id(sub), command)
+    found = _FORMATS.get(key)
+    if found is None:
+        parser = sub.add_parser(command, help=help)
+        found = parser.add_subparsers(dest="format", metavar="FORMAT")
+        found.required = True
+        _FORMATS[key] = found
+    return found
 
 
 def build_parser() -> argparse.ArgumentParser:

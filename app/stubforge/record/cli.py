@@ -87,8 +87,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _add_redaction_args(p)
     p.set_defaults(handler=run_record)
 
-    p = sub.add_parser("import", help="import recordings from another format")
-    p.add_argument("format", choices=["har"])
+    from stubforge.cli import format_commands
+
+    imports = format_commands(sub, "import", "import recordings or a spec from another format")
+    p = imports.add_parser("har", help="a HAR file as recordings")
     p.add_argument("file", type=Path, metavar="FILE.har")
     p.add_argument(
         "--out", type=Path, default=None, metavar="DIR", help="default recordings/<file>/"
@@ -96,8 +98,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _add_redaction_args(p)
     p.set_defaults(handler=run_import)
 
-    p = sub.add_parser("export", help="export recordings to another format")
-    p.add_argument("format", choices=["har"])
+    exports = format_commands(sub, "export", "export recordings or stubs to another format")
+    p = exports.add_parser("har", help="recordings as one HAR file")
     p.add_argument("dir", type=Path, nargs="?", default=Path("recordings"), metavar="DIR")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.har")
     p.set_defaults(handler=run_export)

@@ -1,0 +1,107 @@
+"""``stubforge import openapi``: a spec in, one stub file and a report out.
+
+Pure apart from reading the spec: :func:`import_spec` returns the stub document (plain
+data the loader validates like any hand-written file) and the report; the CLI writes them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from stubforge.openapi import security
+from stubforge.openapi.bodies import BodyMaker
+from stubforge.openapi.generate import Generator
+from stubforge.openapi.operations import base_path, operations
+from stubforge.openapi.report import ImportReport
+from stubforge.openapi.routes import plain_path, routes
+from stubforge.openapi.schemas import SchemaChecker
+from stubforge.openapi.spec import Spec, SpecError, spec_problems
+
+
+@dataclass
+class Imported:
+    service: str
+    document: dict[str, Any]
+    report: ImportReport
+
+    def yaml_text(self, source: str) -> str:
+        header = (
+            f"# Imported from {source} by `stubforge import openapi`.\n"
+            "# Each route's description names the operation it serves (openapi: #/paths/...).\n"
+        )
+        body = yaml.dump(
+            self.document,
+            Dumper=_Dumper,
+            sort_keys=False,
+            allow_unicode=True,
+            width=100,
+            default_flow_style=False,
+        )
+        return header + body
+
+
+class _Dumper(yaml.SafeDumper):
+    """Safe dumper that never writes anchors (each route reads on its own)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def service_name(spec: Spec) -> str:
+    title = str((spec.document.get("info") or {}).get("title") or spec.path.stem)
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    return slug or "api"
+
+
+def import_spec(spec: Spec, seed: int = 0, validate_spec: bool = False) -> Imported:
+    report = ImportReport(spec=str(spec.path), version=spec.version)
+    if validate_spec:
+        for pointer, message in spec_problems(spec):
+            report.note(pointer, message, "spec")
+    skipped: list[tuple[str, str]] = []
+    known = security.schemes(spec, skipped)
+    checker = SchemaChecker(spec)
+    bodies = BodyMaker(Generator(spec, seed), checker, report)
+    prefix, upstream = base_path(spec)
+    out: list[dict[str, Any]] = []
+    taken: set[str] = set()
+    seen: dict[tuple[str, str], str] = {}
+    for op in operations(spec):
+        report.operations += 1
+        first = seen.setdefault((op.method, plain_path(op.path)), op.node.pointer)
+        if first != op.node.pointer:
+            report.note(op.node.pointer, f"same method and path as #{first}: not served")
+            continue
+        try:
+            made = routes(
+                spec, op, prefix, security.alternatives(op.security, known), bodies, report, taken
+            )
+        except SpecError as exc:
+            report.note(op.node.pointer, f"operation not imported: {exc}")
+            continue
+        for pointer, message in op.skipped:
+            report.note(pointer, message)
+        out.extend(made)
+        report.routes += len(made)
+        report.variants += sum(len(r.get("responses") or [1]) for r in made)
+    for pointer, message in skipped:
+        report.note(pointer, message)
+    for name in spec.document.get("webhooks") or {}:
+        report.note(f"/webhooks/{name}", "webhooks are not sent (the mock never calls out)")
+    document: dict[str, Any] = {"version": 1, "service": service_name(spec)}
+    info = spec.document.get("info") or {}
+    if info.get("title"):
+        document["description"] = f"{info['title']} {info.get('version', '')}".strip()
+    if upstream:
+        document["upstream"] = upstream
+    document["routes"] = out
+    return Imported(document["service"], document, report)
+
+
+def import_file(path: Path, seed: int = 0, validate_spec: bool = False) -> Imported:
+    return import_spec(Spec.load(path), seed, validate_spec)
