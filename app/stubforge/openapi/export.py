@@ -112,8 +112,9 @@ def export_document(result: LoadResult, title: str | None = None) -> dict[str, A
                 key = method.lower()
                 if key in item:
                     continue  # a variant route of the same operation: the first describes it
+                op_id = loaded.route_ids[i] + (f"-{key}" if len(methods) > 1 else "")
                 op: dict[str, Any] = {
-                    "operationId": loaded.route_ids[i],
+                    "operationId": op_id,
                     "responses": _responses(route),
                 }
                 if route.description:

@@ -49,6 +49,7 @@ class Generator:
 
     def value(self, schema: Node, key: str, direction: Direction = "read", variant: int = 0) -> Any:
         self.faker.seed_instance(zlib.crc32(f"{self.seed}:{key}:{variant}".encode()))
+        self.rstr = rstr.Rstr(self.faker.random)  # seeding gives Faker a new Random
         self.variant = variant
         return self._gen(schema, "", direction, 0, ())
 
@@ -61,8 +62,11 @@ class Generator:
             refs = stack
             while isinstance(node.value, dict) and isinstance(node.value.get("$ref"), str):
                 here = f"{node.uri}#{node.pointer}"
-                if refs.count(here) >= 2 or depth > MAX_DEPTH * 2:
+                seen = refs.count(here)
+                if seen >= 4 or depth > MAX_DEPTH * 2:
                     return _minimal(self.spec, node)
+                if seen >= 2:  # recursion: from here on only what is required
+                    depth = max(depth, MAX_DEPTH)
                 refs = (*refs, here)
                 node = self.spec.lookup(node.value["$ref"], node.uri)
         except SpecError:

@@ -95,9 +95,7 @@ class Spec:
         self.uri = path.resolve().as_uri()
         resource = self.specification.create_resource(document)
         registry: Registry[Any] = Registry(retrieve=self._retrieve)  # type: ignore[call-arg]
-        self.registry = registry.with_resource(
-            self.uri, resource
-        )
+        self.registry = registry.with_resource(self.uri, resource)
         self._lookups: dict[tuple[str, str], Node] = {}
 
     @classmethod
