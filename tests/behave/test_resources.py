@@ -7,6 +7,7 @@ import re
 import uuid
 
 from stubforge.behave import resources as r
+from stubforge.model.formdata import form_fields
 from stubforge.model.resource import IdAssignment, Resource
 
 RES = Resource.model_validate(
@@ -40,7 +41,7 @@ def test_random_ids_follow_the_pattern() -> None:
 
 def test_form_fields_nest_brackets_and_lists() -> None:
     pairs = [("email", "a@b"), ("metadata[plan]", "gold"), ("expand[]", "x"), ("expand[]", "y")]
-    assert r.form_fields(pairs) == {
+    assert form_fields(pairs) == {
         "email": "a@b",
         "metadata": {"plan": "gold"},
         "expand": ["x", "y"],

@@ -20,8 +20,8 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl
 
+from stubforge.model.formdata import form_body
 from stubforge.model.resource import IdAssignment, Resource
 
 PREFIX = "resource:"
@@ -102,50 +102,19 @@ def _uuid_text(n: int) -> str:
 
 
 def body_fields(body: bytes, content_type: str) -> dict[str, Any] | None:
-    """The fields of a JSON object or form-encoded body (``metadata[k]=v`` nests,
-    ``expand[]=a`` lists); ``None`` for anything else."""
+    """The fields of a JSON object, form-encoded or multipart body (``metadata[k]=v``
+    nests, ``expand[]=a`` lists); ``None`` for anything else."""
+    form = form_body(body, content_type)
+    if form is not None:
+        return form
     text = body.decode("utf-8", "replace").strip()
     if not text:
         return {}
-    if "json" in content_type or text[:1] in "{[":
-        try:
-            value = json.loads(text)
-        except ValueError:
-            return None
-        return value if isinstance(value, dict) else None
-    if "x-www-form-urlencoded" in content_type or ("=" in text and "<" not in text):
-        return form_fields(parse_qsl(text, keep_blank_values=True))
-    return None
-
-
-def form_fields(pairs: list[tuple[str, str]]) -> dict[str, Any]:
-    """Form pairs as nested data: ``a[b][c]=1`` → ``{"a": {"b": {"c": "1"}}}``,
-    ``a[]=x&a[]=y`` → ``{"a": ["x", "y"]}``."""
-    out: dict[str, Any] = {}
-    for name, value in pairs:
-        head, _, rest = name.partition("[")
-        path = [head] + ([p.rstrip("]") for p in ("[" + rest).split("[")[1:]] if rest else [])
-        target: Any = out
-        for i, part in enumerate(path):
-            last = i == len(path) - 1
-            following = path[i + 1] if not last else None
-            if isinstance(target, list):
-                if last:
-                    target.append(value)
-                else:
-                    nxt: Any = [] if following == "" else {}
-                    target.append(nxt)
-                    target = nxt
-                continue
-            if last:
-                target[part] = value
-            else:
-                fresh: Any = [] if following == "" else {}
-                existing = target.get(part)
-                if not isinstance(existing, type(fresh)):
-                    target[part] = existing = fresh
-                target = existing
-    return out
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def merge(base: dict[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:

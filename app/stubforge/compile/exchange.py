@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from stubforge.model.formdata import form_body
 from stubforge.model.recording import RecordingEntry
 
 NO_JSON: Any = object()
@@ -97,6 +98,15 @@ def _parse_json(text: str | None, mime: str) -> Any:
         return NO_JSON
 
 
+def _parse_request_body(req: Any, body: str | None, mime: str) -> Any:
+    """JSON, or the fields of a form-encoded or multipart body (as the server reads them)."""
+    if body and req.postData is not None:
+        form = form_body(req.postData.body_bytes(), mime)
+        if form is not None:
+            return form
+    return _parse_json(body, mime)
+
+
 def parse_time(text: str) -> float:
     """``startedDateTime`` (ISO 8601) as Unix seconds; 0 when unparseable."""
     try:
@@ -146,7 +156,7 @@ def from_entry(entry: RecordingEntry, index: int) -> Exchange:
         query=query,
         headers=headers,
         body=body,
-        json=_parse_json(body, mime),
+        json=_parse_request_body(req, body, mime),
         status=resp.status,
         resp_headers=resp_headers,
         resp_text=resp_text,

@@ -19,7 +19,7 @@ from stubforge.compile.detectors import detect
 from stubforge.compile.exchange import Exchange
 from stubforge.model.recording import PLACEHOLDER_RE
 
-KIND_ORDER = {"path": 0, "query": 1, "json": 2, "header": 3}
+KIND_ORDER = {"path": 0, "query": 1, "has": 2, "json": 3, "header": 4}
 
 VOLATILE_NAME = re.compile(
     r"(?i)(time|date|nonce|sig|signature|timestamp|request.?id|trace|span|idempot|"
@@ -65,7 +65,8 @@ PRESENT = "\x00present"
 
 @dataclass(frozen=True, order=True)
 class Feature:
-    """One request field: ``kind`` is ``path``, ``query``, ``json`` or ``header``."""
+    """One request field: ``kind`` is ``path``, ``query``, ``json``, ``header``, or
+    ``has`` (a top-level body field present or absent, see :mod:`.conditions`)."""
 
     kind: str
     name: str
@@ -96,6 +97,8 @@ def feature_value(ex: Exchange, feature: Feature) -> str | None:
     doc = ex.json
     if not isinstance(doc, dict) or name not in doc:
         return None
+    if kind == "has":
+        return "\x00has"
     return _scalar(doc[name])
 
 

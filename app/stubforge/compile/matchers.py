@@ -3,10 +3,12 @@
 :func:`choose_features` picks, greedily, the request features (see
 :mod:`stubforge.compile.features`) that best explain which response class each exchange got:
 at each step the feature that leaves the fewest exchanges disagreeing with the majority
-of their group, ties broken by fewer groups, then path before query before JSON before
-header, then name. It stops when the classes are explained, when a step does not help, or
-after three features. Route-level matchers are only the operation (see grouping), so a
-route answers values it never saw; the features become ``when`` conditions of variants.
+of their group, ties broken by fewer groups, then the candidates' order: path before
+query before body fields, structural ``has`` features before literal body values (see
+:mod:`stubforge.compile.conditions`), then header, then name. It stops when the classes
+are explained, when a step does not help, or after three features. Route-level matchers
+are only the operation (see grouping), so a route answers values it never saw; the
+features become ``when`` conditions of variants.
 """
 
 from __future__ import annotations
@@ -43,12 +45,12 @@ def choose_features(
     best_bad = impurity(current, classes)[0]
     while len(chosen) < MAX_FEATURES and best_bad > 0:
         scored = []
-        for f in candidates:
+        for rank, f in enumerate(candidates):  # ties: the candidates' order (preference)
             if f in chosen:
                 continue
             combos = [(*c, v) for c, v in zip(current, values[f], strict=True)]
             bad, groups = impurity(combos, classes)
-            scored.append(((bad, groups, f.sort_key()), f, combos))
+            scored.append(((bad, groups, rank), f, combos))
         if not scored:
             break
         (bad, _, _), f, combos = min(scored, key=lambda s: s[0])
@@ -104,6 +106,10 @@ def when_spec(features: list[Feature], combos: list[Combo]) -> dict[str, Any]:
     when: dict[str, Any] = {}
     for i, f in enumerate(features):
         values = sorted({c[i] for c in combos}, key=lambda v: (v is not None, v or ""))
+        if f.kind == "has":
+            body = when.setdefault("body", {"jsonpath": {}})
+            body["jsonpath"][_json_path(f.name)] = {"present": values[0] is not None}
+            continue
         if f.kind == "json":
             body = when.setdefault("body", {"jsonpath": {}})
             body["jsonpath"][_json_path(f.name)] = _json_condition(values)

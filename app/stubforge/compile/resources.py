@@ -335,11 +335,8 @@ def _created_items(
 
 
 def _request_fields(ex: Exchange) -> dict[str, Any]:
-    from stubforge.behave.resources import body_fields
-
-    if ex.json is not NO_JSON:
-        return ex.json if isinstance(ex.json, dict) else {}
-    return body_fields((ex.body or "").encode(), ex.headers.get("content-type", "")) or {}
+    """A JSON object or form body's fields (the exchange parsed both alike)."""
+    return ex.json if isinstance(ex.json, dict) else {}
 
 
 def _create_spec(created: list[tuple[Exchange, dict[str, Any]]], id_field: str) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stubforge.compile.bodies import body_of
+from stubforge.compile.conditions import structural_features, with_structure
 from stubforge.compile.derived import Derived, derive_headers
 from stubforge.compile.echo import materialize, templatize
 from stubforge.compile.exchange import NO_JSON, Exchange
@@ -231,7 +232,10 @@ def build_responses(
     if len(first) == 1:
         out.response = builder.finish(keyed[0][1], exchanges[0], "")
         return _done(out, builder)
-    features = choose_features(exchanges, classes, candidate_features(exchanges, volatile))
+    candidates = with_structure(
+        candidate_features(exchanges, volatile), structural_features(exchanges, volatile)
+    )
+    features = choose_features(exchanges, classes, candidates)
     out.features = features
     if not features:
         runs = _runs(classes)

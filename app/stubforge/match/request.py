@@ -7,6 +7,8 @@ from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs
 
+from stubforge.model.formdata import form_body
+
 NOT_JSON: Any = object()
 """Sentinel: the body is not valid JSON (a JSON matcher then simply does not match)."""
 
@@ -100,8 +102,13 @@ class Request:
 
     @property
     def json(self) -> Any:
-        """The parsed JSON body, or :data:`NOT_JSON` when there is none or it does not parse."""
+        """The parsed JSON body (a form-encoded or multipart body: its fields, as an object),
+        or :data:`NOT_JSON` when there is none or it does not parse."""
         if self._json is None:
+            form = form_body(self.body, self.header("content-type") or "") if self.body else None
+            if form is not None:  # form fields are matched like JSON fields
+                self._json = form
+                return form
             try:
                 self._json = json.loads(self.body) if self.body else NOT_JSON
             except (ValueError, RecursionError):
