@@ -75,3 +75,40 @@ def test_serve_takes_the_stubs_directory_as_check_does(
     (tmp_path / "a.yaml").write_text("version: 1\nroutes:\n  - request: {path: x}\n")
     assert main(["serve", str(tmp_path), "--port", "0", "--no-watch"]) == 1
     assert f"{tmp_path / 'a.yaml'}:3:21: routes[0].request.path" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("env", "value"), [("STUBFORGE_PORT", "abc"), ("STUBFORGE_JOURNAL_SIZE", "lots")]
+)
+def test_a_bad_environment_value_breaks_neither_help_nor_other_commands(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], env: str, value: str
+) -> None:
+    monkeypatch.setenv(env, value)
+    for argv in (["--help"], ["serve", "--help"]):
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        assert exc.value.code == 0
+    assert main(["check", str(ROOT / "stubs")]) == 0
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exc:
+        main(["serve", "--stubs", str(ROOT / "stubs"), "--no-watch"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert f"{value!r} is not" in err and f"${env}" in err
+
+
+def test_a_kubernetes_service_link_in_stubforge_port_is_not_a_port(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from stubforge.serve.cli import add_arguments
+
+    monkeypatch.setenv("STUBFORGE_PORT", "tcp://10.0.0.7:8080")
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    assert parser.parse_args([]).port == 8080
+    monkeypatch.setenv("STUBFORGE_PORT", "9000")
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    assert parser.parse_args([]).port == 9000

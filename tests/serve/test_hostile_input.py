@@ -3,6 +3,7 @@ the test's timeout holds, and the server keeps answering others."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import httpx
@@ -67,3 +68,52 @@ def test_a_runaway_template_answers_500_and_the_server_stays_responsive(
         assert (problem["status"], problem["title"]) == (500, "template error")
         assert words in problem["detail"]
         assert client.get(f"{server.url}/ok", params={"v": "alive"}).text == "alive"
+
+
+def test_two_different_session_headers_are_refused(
+    write_stub: WriteStubs, serve: Callable[..., RunningServer], client: httpx.Client
+) -> None:
+    write_stub(
+        "api.yaml",
+        """
+        version: 1
+        routes:
+          - request: {method: POST, path: /next}
+            sequence: {then: stick, responses: [{body: first}, {body: second}]}
+        """,
+    )
+    server = serve()
+    two = [("x-stubforge-session", "a"), ("x-stubforge-session", "b")]
+    r = client.post(f"{server.url}/next", headers=two)
+    assert r.status_code == 400
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["title"] == "conflicting X-Stubforge-Session headers"
+    same = [("x-stubforge-session", "a"), ("x-stubforge-session", "a")]
+    assert client.post(f"{server.url}/next", headers=same).text == "first"
+    assert client.post(f"{server.url}/next", headers={"x-stubforge-session": "a"}).text == "second"
+    profiles = [("x-stubforge-profile", "x"), ("x-stubforge-profile", "y")]
+    assert client.post(f"{server.url}/next", headers=profiles).status_code == 400
+
+
+@pytest.mark.timeout(30)
+def test_a_client_that_leaves_during_the_delay_is_journaled_as_499(
+    write_stub: WriteStubs, serve: Callable[..., RunningServer], client: httpx.Client
+) -> None:
+    write_stub(
+        "api.yaml",
+        """
+        version: 1
+        routes:
+          - request: {method: GET, path: /slow}
+            response: {body: late}
+            latency: 1s
+        """,
+    )
+    server = serve()
+    with pytest.raises(httpx.ReadTimeout), httpx.Client(timeout=0.2) as impatient:
+        impatient.get(f"{server.url}/slow")
+    time.sleep(1.2)  # the server finishes its delay and finds the client gone
+    entries = client.get(f"{server.url}/__admin/requests").json()["requests"]
+    assert [e["response"]["status"] for e in entries] == [499]
+    metrics = client.get(f"{server.url}/__admin/metrics").text
+    assert 'status="499"' in metrics

@@ -44,6 +44,9 @@ routes:
   - id: open
     request: {method: GET, path: /checkout}
     response: {json: {state: open}}
+  - id: plain
+    request: {method: GET, path: "/catalog/{item}"}
+    response: {json: {item: "{{ path.item }}"}}
 """
 
 
@@ -169,6 +172,8 @@ def test_a_redis_outage_answers_503_and_recovers(
     assert r.status_code == 503
     assert r.headers["retry-after"] == "1"
     assert r.json()["error"] == "state store unavailable"
+    # a route that needs no state answers while Redis is down
+    assert client.get(server.url + "/catalog/42").json() == {"item": "42"}
     admin = client.get(server.url + "/__admin/scenarios")
     assert admin.status_code == 503
     assert admin.headers["content-type"] == "application/problem+json"

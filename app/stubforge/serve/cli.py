@@ -69,8 +69,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--port",
-        type=int,
-        default=int(os.environ.get("STUBFORGE_PORT", "8080")),
+        type=_port,
+        # argparse converts a string default only when it is used: a bad $STUBFORGE_PORT
+        # is a usage error of `serve`, never a crash of `--help` or of other commands
+        default=_port_default(os.environ.get("STUBFORGE_PORT")),
         help="port (default 8080; 0 picks a free one)",
     )
     p.add_argument(
@@ -88,8 +90,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-watch", action="store_true", help="do not reload on file changes")
     p.add_argument(
         "--journal-size",
-        type=int,
-        default=int(os.environ.get("STUBFORGE_JOURNAL_SIZE", "10000")),
+        type=_count("journal size", "STUBFORGE_JOURNAL_SIZE"),
+        default=os.environ.get("STUBFORGE_JOURNAL_SIZE") or "10000",
         help="requests kept in the journal (default 10000; 0 disables it)",
     )
     p.add_argument(
@@ -118,6 +120,38 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     _add_behaviour_arguments(p)
     add_passthrough_arguments(p)
     add_tls_arguments(p)
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"port {text!r} is not a number from 0 to 65535 (from --port or $STUBFORGE_PORT)"
+        )
+    return port
+
+
+def _port_default(value: str | None) -> str:
+    """``$STUBFORGE_PORT``, except Kubernetes' service link for a Service named
+    ``stubforge`` (``tcp://10.0.0.7:8080``), which names another address: ignored."""
+    if not value or value.startswith(("tcp://", "udp://")):
+        return "8080"
+    return value
+
+
+def _count(what: str, env: str) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            return int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{what} {text!r} is not an integer (from its option or ${env})"
+            ) from None
+
+    return parse
 
 
 def _seed(text: str) -> int:

@@ -36,9 +36,10 @@ from stubforge.serve.outcome import Outcome
 from stubforge.serve.plan import RoutePlan
 from stubforge.serve.prepared import Headers, Prepared, ResponseBuilder, dump_json, json_response
 from stubforge.serve.resources import answer as resource_answer
-from stubforge.serve.session import BehaviourRequest
+from stubforge.serve.session import BehaviourRequest, StatesUnavailable
 from stubforge.serve.state import ServerState
 from stubforge.serve.unmatched import unmatched_response
+from stubforge.store.errors import StoreUnavailable
 
 log = logging.getLogger("stubforge")
 
@@ -90,7 +91,11 @@ async def decide(state: ServerState, req: BehaviourRequest, started: float) -> P
     profile, session = outcome.profile, req.session
     # 2. scenario states, then matching
     if stubs.stateful:
-        req.scenarios = await state.store.items(session, scenarios.PREFIX)
+        try:
+            req.scenarios = await state.store.items(session, scenarios.PREFIX)
+        except StoreUnavailable as exc:
+            # routes that need no state still answer; one that does raises on matching
+            req.scenarios = StatesUnavailable(exc)
     result = _match(state, req)
     if not isinstance(result, Match):
         response, misses = unmatched_response(

@@ -24,9 +24,9 @@ from stubforge.serve.cors import ORIGIN, CorsTable, cors_table, header, server_p
 from stubforge.serve.misses import answer_miss, cors_headers
 from stubforge.serve.outcome import Observer, Outcome
 from stubforge.serve.pipeline import decide, plain
-from stubforge.serve.prepared import Prepared, json_response
+from stubforge.serve.prepared import Prepared, dump_json, json_response
 from stubforge.serve.responder import respond
-from stubforge.serve.session import BehaviourRequest, read_selectors
+from stubforge.serve.session import BehaviourRequest, ConflictingSelectors, read_selectors
 from stubforge.serve.state import ServerState
 from stubforge.serve.statics import StaticRoute
 from stubforge.store.errors import StoreUnavailable
@@ -102,7 +102,11 @@ class ReplayApp:
             b"" if oversized else body,  # too large to match on: matched without it
             client[0] if client else None,
         )
-        req.session, req.profile = read_selectors(headers)
+        try:
+            req.session, req.profile = read_selectors(headers)
+        except ConflictingSelectors as exc:
+            await _send(send, _conflict(str(exc)))
+            return
         cors = self.cors()
         origin = header(headers, ORIGIN) if cors is not None else None
         hit = self._static(req) if origin is None and not oversized else None
@@ -160,3 +164,13 @@ def _too_large(limit: int) -> Prepared:
         {"error": "request body too large", "limit_bytes": limit},
         [(b"connection", b"close")],
     )
+
+
+def _conflict(header_name: str) -> Prepared:
+    problem = {
+        "type": "urn:stubforge:problem:conflicting-headers",
+        "title": f"conflicting {header_name} headers",
+        "status": 400,
+        "detail": f"send one {header_name} header (or repeat the same value)",
+    }
+    return Prepared(400, [(b"content-type", b"application/problem+json")], dump_json(problem))

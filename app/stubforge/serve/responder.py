@@ -23,6 +23,16 @@ from stubforge.serve.wire import Wire, wire_of
 log = logging.getLogger("stubforge")
 
 
+CLIENT_CLOSED = 499
+"""The status journaled and counted for a request whose client closed the connection
+before the whole answer was sent (nginx's convention): no client saw a 200."""
+
+
+def _client_gone(scope: Scope) -> bool:
+    wire = wire_of(scope)
+    return wire is not None and wire.closing
+
+
 async def respond(plan: Plan, scope: Scope, receive: Receive, send: Send) -> None:
     if plan.delay > 0:
         # the delay counts from the request's arrival, so matching and reading the body
@@ -38,12 +48,15 @@ async def respond(plan: Plan, scope: Scope, receive: Receive, send: Send) -> Non
         await _inject(plan.fault, wire, receive)
         return
     assert plan.response is not None
+    if _client_gone(scope):  # it gave up while we waited: nothing was received
+        plan.outcome.status = CLIENT_CLOSED
+        return
     response = plan.response.with_headers(plan.extra) if plan.extra else plan.response
     if plan.head:
         await send(response.start)
         await send({"type": "http.response.body", "body": b""})
     elif plan.dribble is not None and len(response.body) > 1:
-        await _dribble(send, response, plan)
+        await _dribble(send, response, plan, scope)
     else:
         await send(response.start)
         await send(response.body_message)
@@ -55,7 +68,7 @@ async def _send(send: Send, response: Prepared, plan: Plan) -> None:
     await send(response.body_message)
 
 
-async def _dribble(send: Send, response: Prepared, plan: Plan) -> None:
+async def _dribble(send: Send, response: Prepared, plan: Plan, scope: Scope) -> None:
     assert plan.dribble is not None
     parts, pause = pieces(plan.dribble, response.body)
     await send(response.start)
@@ -64,6 +77,9 @@ async def _dribble(send: Send, response: Prepared, plan: Plan) -> None:
         await send({"type": "http.response.body", "body": part, "more_body": i < last})
         if i < last:
             await asyncio.sleep(pause)
+            if _client_gone(scope):
+                plan.outcome.status = CLIENT_CLOSED
+                return
 
 
 async def _inject(fault: FaultPlan, wire: Wire, receive: Receive) -> None:
