@@ -82,3 +82,70 @@ def test_replay_path_never_needs_or_reveals_admin_data(serve: Serve, client: htt
     r = client.get(f"{srv.url}/__adminx/requests")  # not the admin prefix: a plain miss
     assert r.status_code == 404
     assert r.json()["error"] == "no stub matched"
+
+
+STUB = '{"request": {"path": "/planted"}, "response": {"body": "pwned"}}'
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        # a page on another site posting a "simple" request (no CORS preflight)
+        {"origin": "https://evil.example", "content-type": "text/plain"},
+        {"origin": "null", "content-type": "text/plain"},
+        {"sec-fetch-site": "cross-site", "content-type": "text/plain"},
+        {"sec-fetch-site": "same-site", "origin": "http://other.localhost:3000"},
+    ],
+    ids=["foreign-origin", "null-origin", "sec-fetch-cross-site", "sibling-site"],
+)
+def test_without_a_token_cross_origin_state_changes_are_refused(
+    serve: Serve, client: httpx.Client, headers: dict[str, str]
+) -> None:
+    server = serve()
+    r = client.post(f"{server.url}/__admin/stubs", content=STUB, headers=headers)
+    assert r.status_code == 403
+    assert r.headers["content-type"] == "application/problem+json"
+    assert "STUBFORGE_ADMIN_TOKEN" in r.json()["detail"]
+    assert client.delete(f"{server.url}/__admin/requests", headers=headers).status_code == 403
+    assert client.get(f"{server.url}/planted").status_code == 404  # nothing was planted
+
+
+def test_without_a_token_same_origin_and_non_browser_clients_work(
+    serve: Serve, client: httpx.Client
+) -> None:
+    server = serve()
+    # curl, SDKs, the pytest plugin: no Origin, no Sec-Fetch-Site
+    assert client.post(f"{server.url}/__admin/stubs", content=STUB).status_code == 201
+    same = {"origin": server.url, "sec-fetch-site": "same-origin"}
+    assert client.delete(f"{server.url}/__admin/stubs", headers=same).status_code == 200
+    # reading cross-origin is harmless without rebinding (the browser hides the answer)
+    assert (
+        client.get(
+            f"{server.url}/__admin/requests", headers={"origin": "https://x.example"}
+        ).status_code
+        == 200
+    )
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8080", "10.0.0.5", "[2001:db8::1]"])
+def test_without_a_token_on_loopback_a_foreign_host_header_is_refused(
+    serve: Serve, client: httpx.Client, host: str
+) -> None:
+    server = serve()
+    r = client.get(f"{server.url}/__admin/requests", headers={"host": host})
+    assert r.status_code == 403
+    assert "DNS rebinding" in r.json()["detail"]
+    for good in (f"127.0.0.1:{server.port}", f"localhost:{server.port}", "[::1]"):
+        assert (
+            client.get(f"{server.url}/__admin/requests", headers={"host": good}).status_code == 200
+        )
+
+
+def test_with_a_token_the_token_decides(serve: Serve, client: httpx.Client) -> None:
+    server = serve(admin_token=TOKEN)
+    auth = {
+        "authorization": f"Bearer {TOKEN}",
+        "origin": "https://ci.example",
+        "host": "mock.internal",
+    }
+    assert client.post(f"{server.url}/__admin/stubs", content=STUB, headers=auth).status_code == 201

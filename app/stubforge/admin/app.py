@@ -10,7 +10,7 @@ from fastapi.security import HTTPBearer
 
 from stubforge import __version__
 from stubforge.admin import problems
-from stubforge.admin.auth import AUTHORIZED, BearerAuth
+from stubforge.admin.auth import AUTHORIZED, BearerAuth, is_loopback
 from stubforge.admin.behaviour_api import behaviour_router
 from stubforge.admin.journal_api import journal_router
 from stubforge.admin.metrics import metrics_router
@@ -32,7 +32,11 @@ def create_admin(state: ServerState) -> FastAPI:
         dependencies=[Depends(HTTPBearer(auto_error=False))],
     )
     problems.install(api)
-    api.add_middleware(BearerAuth, token=state.config.admin_token)
+    api.add_middleware(
+        BearerAuth,
+        token=state.config.admin_token,
+        loopback=is_loopback(state.config.host),
+    )
     api.include_router(journal_router(state))
     api.include_router(stubs_router(state))
     api.include_router(reset_router(state))
