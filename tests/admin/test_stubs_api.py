@@ -127,3 +127,29 @@ def test_ephemeral_stubs_survive_a_reload(
     assert client.get(f"{srv.url}/tmp").status_code == 204
     assert client.delete(f"{srv.url}/__admin/stubs").json() == {"deleted": 1}
     assert client.get(f"{srv.url}/tmp").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        (
+            "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+            "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+            "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
+            "g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\n",
+            422,
+        ),
+        ("[" * 100_000 + "]" * 100_000, 422),
+        ('{"request": ' * 900 + "1" + "}" * 900, 422),
+        ("x" * (5 << 20), 413),
+    ],
+    ids=["alias-bomb", "deep-list", "deep-json", "too-large"],
+)
+def test_hostile_stub_bodies_are_clean_problems(
+    serve: Serve, client: httpx.Client, body: str, status: int
+) -> None:
+    srv = serve()
+    r = client.post(f"{srv.url}/__admin/stubs", content=body)
+    assert r.status_code == status
+    assert r.headers["content-type"] == "application/problem+json"
+    assert client.get(f"{srv.url}/__admin/health").json()["status"] == "ok"

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from stubforge.load.errors import LoadError, format_field_path
 from stubforge.load.validation import errors_from_validation
-from stubforge.load.yamlpos import Positions, YamlError, load_yaml
+from stubforge.load.yamlpos import MAX_DEPTH, Positions, YamlError, load_yaml
 from stubforge.model.stub import Route, StubFile
 
 SOURCE = "<request body>"
@@ -32,11 +32,27 @@ def _parse(text: str) -> tuple[Any, Positions]:
         return load_yaml(text)
     except YamlError as exc:
         try:  # JSON that YAML 1.1 reads differently still counts (without positions)
-            return json.loads(text), Positions()
-        except ValueError:
+            data = json.loads(text)
+            if _depth(data) <= MAX_DEPTH:
+                return data, Positions()
+        except (ValueError, RecursionError):
             pass
         path = format_field_path(exc.path)
         raise StubInputError([LoadError(SOURCE, exc.line, exc.col, path, exc.message)]) from None
+
+
+def _depth(value: Any) -> int:
+    """How deeply ``value`` nests (without recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if deepest > MAX_DEPTH:
+            break
+        children = item.values() if isinstance(item, dict) else item
+        if isinstance(item, dict | list):
+            stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def parse_routes(raw: bytes, root: Path) -> list[Route]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Annotated, Any
 
@@ -36,6 +37,21 @@ def describe_stub(stub: EphemeralStub) -> dict[str, Any]:
     return {**describe_route(stub.compiled), **stub.describe()}
 
 
+MAX_STUB_BODY = 4 << 20
+"""The largest body ``POST /__admin/stubs`` reads (4 MiB)."""
+
+
+async def _read_limited(request: Request, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise Problem(413, f"stub body larger than {limit} bytes", [], "too-large")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def stubs_router(state: ServerState) -> APIRouter:
     api = APIRouter(tags=["stubs"])
 
@@ -48,10 +64,10 @@ def stubs_router(state: ServerState) -> APIRouter:
     ) -> JSONResponse:
         """Add ephemeral stubs, validated like stub files (errors name the field and the
         line of the posted text). They survive reloads until deleted or reset."""
-        raw = await request.body()
+        raw = await _read_limited(request, MAX_STUB_BODY)
         root = state.config.stubs if state.config.stubs.is_dir() else state.config.stubs.parent
-        try:
-            routes = parse_routes(raw, root)
+        try:  # parsing and validating a large body must not hold the event loop
+            routes = await asyncio.to_thread(parse_routes, raw, root)
         except StubInputError as exc:
             first = str(exc.errors[0]) if exc.errors else ""
             raise Problem(

@@ -47,7 +47,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from stubforge.compile.merge import HandEditedError, hand_route_ids, write_output
+    from stubforge.compile.merge import (
+        HandEditedError,
+        UnsafePathError,
+        hand_route_ids,
+        write_output,
+    )
     from stubforge.compile.pipeline import compile_directory
     from stubforge.model.recording import RecordingFormatError
 
@@ -83,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
             return 2
     try:
         output.report.written = write_output(args.out, output, force=args.force)
-    except HandEditedError as exc:
+    except (HandEditedError, UnsafePathError) as exc:
         print(f"stubforge compile: {exc}", file=sys.stderr)
         return 1
     if not args.quiet:

@@ -15,16 +15,19 @@ that re-compiling gives the same stubs.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import Field, ValidationError, field_validator
 
+from stubforge.load.yamlpos import YamlError, load_plain_yaml
 from stubforge.model.base import Model
 from stubforge.model.path_syntax import parse_path_template
 
 HINTS_FILE = "stubforge-hints.yaml"
+SERVICE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+"""A service name becomes a file name (``<service>.compiled.yaml``): no separators."""
 
 
 class Hints(Model):
@@ -47,6 +50,17 @@ class Hints(Model):
     body_file_bytes: int = Field(default=4096, ge=64)
     """Response bodies larger than this (without templates) go to files next to the YAML."""
 
+    @field_validator("services")
+    @classmethod
+    def _service_names(cls, value: dict[str, str]) -> dict[str, str]:
+        for host, name in value.items():
+            if not SERVICE_NAME.match(name) or ".." in name:
+                raise ValueError(
+                    f"service name {name!r} (for {host!r}) must be a plain file name: letters, "
+                    "digits, '-', '_' and '.', starting with a letter or digit, no '..'"
+                )
+        return value
+
     @field_validator("templates")
     @classmethod
     def _templates(cls, value: list[str]) -> list[str]:
@@ -64,7 +78,9 @@ def load_hints(path: Path) -> Hints:
     if not path.is_file():
         return Hints()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_plain_yaml(path.read_text(encoding="utf-8")) or {}
         return Hints.model_validate(data)
-    except (yaml.YAMLError, ValidationError) as exc:
+    except YamlError as exc:
+        raise HintsError(f"{path}:{exc.line}:{exc.col}: {exc.message}") from None
+    except ValidationError as exc:
         raise HintsError(f"{path}: {exc}") from None

@@ -18,16 +18,30 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import yaml
-
 from stubforge.compile.compiler import COMPILED_SUFFIX, CompileOutput
 from stubforge.load.loader import stub_files
+from stubforge.load.yamlpos import YamlError, load_plain_yaml
 
 CHECKSUM_PREFIX = "# stubforge-compiled sha256="
 
 
 class HandEditedError(Exception):
     """A compiled file was edited by hand; overwriting it would lose the edits."""
+
+
+class UnsafePathError(Exception):
+    """A name in the compiled output would make a path outside the output directory."""
+
+
+def confined(out_dir: Path, rel: str) -> Path:
+    """``out_dir / rel``, refused unless it stays inside ``out_dir`` (no ``..``, no
+    absolute path, no link leading out)."""
+    target = out_dir / rel
+    root = out_dir.resolve()
+    resolved = target.resolve()
+    if Path(rel).is_absolute() or ".." in Path(rel).parts or not resolved.is_relative_to(root):
+        raise UnsafePathError(f"refusing to write {rel!r}: it is outside {out_dir}")
+    return target
 
 
 def seal(text: str) -> str:
@@ -56,8 +70,8 @@ def hand_route_ids(out_dir: Path) -> tuple[dict[str, str], list[str]]:
             continue
         rel = path.relative_to(out_dir).as_posix()
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+            data = load_plain_yaml(path.read_text(encoding="utf-8"))
+        except (OSError, YamlError, UnicodeDecodeError) as exc:
             problems.append(f"{rel}: not read ({type(exc).__name__}); its routes may clash")
             continue
         routes = data.get("routes") if isinstance(data, dict) else None
@@ -90,9 +104,14 @@ def write_output(out_dir: Path, output: CompileOutput, force: bool = False) -> l
     Raises :class:`HandEditedError` (before writing anything) when a compiled file was
     edited by hand and ``force`` is false.
     """
+    for rel in [*output.files, *output.body_files]:
+        confined(out_dir, rel)  # every path is checked before anything is written
     edited = []
+    previous: set[str] = set()
     for name in sorted(output.files):
         target = out_dir / name
+        if target.is_file():
+            previous |= _body_files_of(target)
         if target.exists() and not force and not is_pristine(target.read_text(encoding="utf-8")):
             edited.append(str(target))
     if edited:
@@ -104,16 +123,16 @@ def write_output(out_dir: Path, output: CompileOutput, force: bool = False) -> l
     written: list[str] = []
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in sorted(output.files):
-        (out_dir / name).write_text(seal(output.files[name]), encoding="utf-8")
+        confined(out_dir, name).write_text(seal(output.files[name]), encoding="utf-8")
         written.append(name)
         service = name[: -len(COMPILED_SUFFIX)]
-        _prune_bodies(out_dir / "bodies" / service, out_dir, output)
-        overrides = out_dir / f"{service}.overrides.yaml"
+        overrides = confined(out_dir, f"{service}.overrides.yaml")
         if not overrides.exists():
             overrides.write_text(overrides_text(service), encoding="utf-8")
             written.append(overrides.name)
+    _prune_bodies(previous, out_dir, output)
     for rel in sorted(output.body_files):
-        path = out_dir / rel
+        path = confined(out_dir, rel)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(output.body_files[rel])
     if output.body_files:
@@ -121,10 +140,40 @@ def write_output(out_dir: Path, output: CompileOutput, force: bool = False) -> l
     return written
 
 
-def _prune_bodies(directory: Path, out_dir: Path, output: CompileOutput) -> None:
-    """Remove body files the compiler wrote earlier that the new output no longer uses."""
-    if not directory.is_dir():
-        return
-    for path in sorted(directory.rglob("*")):
-        if path.is_file() and path.relative_to(out_dir).as_posix() not in output.body_files:
+def _body_files_of(compiled: Path) -> set[str]:
+    """The body files a compiled file written earlier refers to (``bodies/...``): the only
+    files a new compile may delete. An edited or unreadable file gives none."""
+    try:
+        text = compiled.read_text(encoding="utf-8")
+        if not is_pristine(text):
+            return set()
+        data = load_plain_yaml(text)
+    except (OSError, UnicodeDecodeError, YamlError):
+        return set()
+    found: set[str] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key == "body_file" and isinstance(item, str) and item.startswith("bodies/"):
+                    found.add(item)
+                else:
+                    walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(data)
+    return found
+
+
+def _prune_bodies(previous: set[str], out_dir: Path, output: CompileOutput) -> None:
+    """Remove body files an earlier compile wrote that the new output no longer uses --
+    never a file the compiler did not write (a hand-made body next to them stays)."""
+    for rel in sorted(previous - set(output.body_files)):
+        try:
+            path = confined(out_dir, rel)
+        except UnsafePathError:
+            continue
+        if path.is_file() and not path.is_symlink():
             path.unlink()

@@ -4,6 +4,12 @@ PyYAML's composer gives nodes with marks; we build the Python value ourselves so
 every path (``("routes", 2, "response")``) maps to its line and column. Duplicate keys
 are errors (PyYAML would silently keep the last), timestamps stay strings, and a file
 holds exactly one document.
+
+Every YAML text stubforge reads (stub files, stubs posted to the admin API, expectation
+and hints files) goes through here, with limits: at most :data:`MAX_BYTES` of text,
+nesting at most :data:`MAX_DEPTH` deep, and at most :data:`MAX_NODES` values built --
+aliases count each time they are used, so an "alias bomb" (a few hundred bytes whose
+aliases expand to billions of values) is an error at once instead of gigabytes later.
 """
 
 from __future__ import annotations
@@ -16,6 +22,15 @@ import yaml
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Path = tuple[str | int, ...]
+
+MAX_BYTES = 16 << 20
+"""The largest YAML text read (16 MiB)."""
+MAX_DEPTH = 64
+"""The deepest nesting of mappings and lists."""
+MAX_NODES = 4_000_000
+"""The most values built from one text."""
+MAX_ALIASED = 100_000
+"""The most values built again through aliases (and merge keys) in one text."""
 
 
 class _Loader(_Base):  # type: ignore[misc]
@@ -59,11 +74,31 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+class _Budget:
+    __slots__ = ("aliased", "nodes", "seen")
+
+    def __init__(self) -> None:
+        self.nodes = 0
+        self.aliased = 0
+        self.seen: set[int] = set()
+        """Every node built so far: meeting one again means an alias."""
+
+
+def load_plain_yaml(text: str) -> Any:
+    """Parse one YAML document into plain data (no positions), with the same rules and
+    limits as :func:`load_yaml`."""
+    return load_yaml(text)[0]
+
+
 def load_yaml(text: str) -> tuple[Any, Positions]:
     """Parse one YAML document; raise :class:`YamlError` on syntax or structure errors."""
+    if len(text) > MAX_BYTES:
+        raise YamlError(1, 1, f"YAML text of {len(text)} characters is over the {MAX_BYTES} limit")
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+    except RecursionError:
+        raise YamlError(1, 1, f"YAML nested too deeply (more than {MAX_DEPTH} levels)") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -80,10 +115,34 @@ def load_yaml(text: str) -> tuple[Any, Positions]:
     positions = Positions()
     if node is None:
         return None, positions
-    return _build(loader, node, (), positions), positions
+    return _build(loader, node, (), positions, _Budget()), positions
 
 
-def _build(loader: Any, node: yaml.Node, path: Path, positions: Positions) -> Any:
+def _build(
+    loader: Any,
+    node: yaml.Node,
+    path: Path,
+    positions: Positions,
+    budget: _Budget,
+    aliased: bool = False,
+) -> Any:
+    budget.nodes += 1
+    if not aliased and id(node) in budget.seen:
+        aliased = True
+    budget.seen.add(id(node))
+    if aliased:
+        budget.aliased += 1
+    if budget.nodes > MAX_NODES or budget.aliased > MAX_ALIASED:
+        line, col = _mark(node)
+        raise YamlError(
+            line,
+            col,
+            f"YAML expands to too many values (over {MAX_ALIASED} through aliases, or "
+            f"{MAX_NODES} in all): an alias bomb?",
+        )
+    if len(path) > MAX_DEPTH:
+        line, col = _mark(node)
+        raise YamlError(line, col, f"YAML nested too deeply (more than {MAX_DEPTH} levels)")
     positions.values[path] = _mark(node)
     if isinstance(node, yaml.MappingNode):
         explicit = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
@@ -110,10 +169,13 @@ def _build(loader: Any, node: yaml.Node, path: Path, positions: Positions) -> An
                     line, col, f"duplicate key {key!r} (first defined at line {first[0]})", path
                 )
             positions.keys[(*path, key)] = _mark(key_node)
-            result[key] = _build(loader, value_node, (*path, key), positions)
+            result[key] = _build(loader, value_node, (*path, key), positions, budget, aliased)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(loader, item, (*path, i), positions) for i, item in enumerate(node.value)]
+        return [
+            _build(loader, item, (*path, i), positions, budget, aliased)
+            for i, item in enumerate(node.value)
+        ]
     try:
         return loader.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as exc:
