@@ -72,6 +72,7 @@ _OPTIONAL = (
     "stubforge.drift.cli",
     "stubforge.starter.cli",
     "stubforge.openapi.cli",
+    "stubforge.wiremock.cli",
 )
 
 _FORMATS: dict[tuple[int, str], argparse._SubParsersAction[argparse.ArgumentParser]] = {}

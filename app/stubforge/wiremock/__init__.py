@@ -1,0 +1,1 @@
+"""``stubforge import wiremock``: WireMock JSON mappings converted into stub files."""
