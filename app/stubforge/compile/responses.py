@@ -69,15 +69,6 @@ def keep_header(name: str) -> bool:
 
 
 @dataclass
-class BuiltResponse:
-    """One response, as stub-file data, plus the class it stands for."""
-
-    data: dict[str, Any]
-    cls: str
-    count: int = 0
-
-
-@dataclass
 class RouteResponses:
     """What a route answers."""
 

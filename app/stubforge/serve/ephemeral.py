@@ -23,9 +23,10 @@ from pathlib import Path
 from stubforge.match.router import MatchRoute, Router
 from stubforge.model.matchers import StringMatcherSpec
 from stubforge.model.stub import Route
+from stubforge.serve.session import SESSION_HEADER as SESSION_HEADER_BYTES
 from stubforge.serve.stubset import StubSet, compile_route
 
-SESSION_HEADER = "x-stubforge-session"
+SESSION_HEADER = SESSION_HEADER_BYTES.decode()
 SOURCE = "(admin API)"
 """The ``file`` reported for ephemeral routes."""
 

@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 from stubforge.serve.outcome import Outcome
+from stubforge.serve.session import SESSION_HEADER
 
 DEFAULT_SIZE = 10_000
-DEFAULT_BODY_LIMIT = 64 * 1024
-SESSION_HEADER = b"x-stubforge-session"
+BODY_CAP = 64 * 1024
+"""Bytes of a request body the journal keeps (the rest is counted, not stored)."""
 
 
 class RawEntry(NamedTuple):
@@ -60,7 +61,7 @@ class RawEntry(NamedTuple):
 class Journal:
     """A ring buffer of the last ``size`` requests; ``size == 0`` records nothing."""
 
-    def __init__(self, size: int = DEFAULT_SIZE, body_limit: int = DEFAULT_BODY_LIMIT) -> None:
+    def __init__(self, size: int = DEFAULT_SIZE, body_limit: int = BODY_CAP) -> None:
         if size < 0:
             raise ValueError(f"journal size must be >= 0 (got {size})")
         self.size = size

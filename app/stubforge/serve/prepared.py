@@ -64,12 +64,6 @@ class Prepared:
         copy.body_message = self.body_message
         return copy
 
-    def with_status(self, status: int) -> Prepared:
-        copy = self.with_headers([])
-        copy.status = status
-        copy.start["status"] = status
-        return copy
-
 
 def dump_json(value: Any) -> bytes:
     """Compact JSON; ``NaN`` and infinities are refused (``ValueError``): they are not JSON."""

@@ -92,13 +92,6 @@ class ServerState:
             return []
         return [f"no stubs: {self.config.stubs} holds no route; every request is a miss"]
 
-    def set_profile(self, name: str | None) -> None:
-        """Switch the global profile (``None``: no profile); restarts its windows' clock."""
-        if name is not None and name not in self.stubs.profiles:
-            raise KeyError(name)
-        self.profile = name
-        self.profile_since = time.time()
-
     async def reset_behaviour(self, session: str | None = None) -> int:
         """Forget scenario states, sequence positions and counters (of one session) and
         restart the seeded random streams."""
