@@ -33,7 +33,13 @@ RECORDER_MISSING = (
 class Recorder:
     """``python -m stubforge.record record ...`` running on an ephemeral port."""
 
-    def __init__(self, args: list[str], out: Path, env: dict[str, str]) -> None:
+    def __init__(
+        self,
+        args: list[str],
+        out: Path,
+        env: dict[str, str],
+        preexec_fn: Callable[[], None] | None = None,
+    ) -> None:
         if RECORDER_MISSING:
             pytest.skip(RECORDER_MISSING)
         self.out = out
@@ -54,6 +60,7 @@ class Recorder:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
+            preexec_fn=preexec_fn,
         )
         self.lines: list[str] = []
         self._ready = threading.Event()
@@ -111,8 +118,10 @@ RecorderFactory = Callable[..., Recorder]
 def start_recorder(tmp_path: Path, record_env: dict[str, str]) -> Iterator[RecorderFactory]:
     started: list[Recorder] = []
 
-    def start(args: list[str], out: Path | None = None) -> Recorder:
-        r = Recorder(args, out or tmp_path / "recordings", record_env)
+    def start(
+        args: list[str], out: Path | None = None, preexec_fn: Callable[[], None] | None = None
+    ) -> Recorder:
+        r = Recorder(args, out or tmp_path / "recordings", record_env, preexec_fn)
         started.append(r)
         return r
 

@@ -6,12 +6,14 @@ Routes (GET or POST):
 ``/echo``            JSON of the request's method, path, query, headers and body (text)
 ``/binary?n=N``      N deterministic non-UTF-8 bytes (default 4096)
 ``/gzip``            gzip-encoded JSON with ``Content-Encoding: gzip``
-``/stream?n=N``      chunked transfer encoding, N chunks 50 ms apart
+``/stream?n=N&kb=K`` chunked transfer encoding, N chunks (K KiB each) 50 ms apart
 ``/large?mb=N``      N MiB of text with a ``Content-Length``
 ``/redirect?to=URL`` 302 to URL (the test puts secrets in it)
 ``/reset``           reads the request, then resets the connection (RST)
 ``/empty``           reads the request, then closes without answering
 ``/slow?ms=N``       answers JSON after N ms
+``/canned/NAME``     the response registered with :meth:`Upstream.can` (status, headers, bytes)
+``/endless?kb=N``    chunked, N KiB per chunk, until the client goes away
 """
 
 from __future__ import annotations
@@ -91,8 +93,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", "text/plain")
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
+            pad = "." * (int(q.get("kb", "0")) * 1024)
             for i in range(int(q.get("n", "5"))):
-                data = f"chunk {i}\n".encode()
+                data = f"chunk {i}{pad}\n".encode()
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
                 self.wfile.flush()
                 time.sleep(0.05)
@@ -113,6 +116,27 @@ class Handler(BaseHTTPRequestHandler):
         elif route == "/empty":
             self.connection.shutdown(socket.SHUT_RDWR)
             self.close_connection = True
+        elif route.startswith("/canned/"):
+            status, headers, data = self.server.canned[route[len("/canned/") :]]  # type: ignore[attr-defined]
+            self.send_response(status)
+            for k, v in headers:
+                self.send_header(k, v)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        elif route == "/endless":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            data = b"data: " + b"x" * (int(q.get("kb", "64")) * 1024 - 7) + b"\n"
+            try:
+                while True:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+                    self.wfile.flush()
+                    time.sleep(0.002)
+            except OSError:
+                self.close_connection = True
         elif route == "/slow":
             time.sleep(int(q.get("ms", "100")) / 1000)
             self._send(200, b'{"slow":true}', "application/json")
@@ -126,12 +150,18 @@ class Upstream:
     def __init__(self, tls_cert: tuple[Path, Path] | None = None) -> None:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        self.server.canned = {}  # type: ignore[attr-defined]
         if tls_cert is not None:
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             ctx.load_cert_chain(str(tls_cert[0]), str(tls_cert[1]))
             self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
         self.scheme = "https" if tls_cert else "http"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def can(self, name: str, status: int, headers: list[tuple[str, str]], body: bytes) -> str:
+        """Register a canned response; returns its path (``/canned/NAME``)."""
+        self.server.canned[name] = (status, headers, body)  # type: ignore[attr-defined]
+        return f"/canned/{name}"
 
     @property
     def port(self) -> int:

@@ -287,6 +287,22 @@ def recording_files(path: str | Path) -> list[Path]:
     raise FileNotFoundError(f"{p}: no such file or directory")
 
 
+def _torn(data: bytes) -> bool:
+    """True if ``data`` is the beginning of a JSON object cut short (not other garbage)."""
+    text = data.rstrip()
+    if not text.startswith(b"{"):
+        return False
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        return exc.pos >= len(text.decode("utf-8", "replace")) - 1 or exc.msg.startswith(
+            "Unterminated string"
+        )
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
 def _iter_file(path: Path) -> Iterator[JsonDict]:
     with path.open("rb") as fh:
         lines = fh.read().split(b"\n")
@@ -300,15 +316,22 @@ def _iter_file(path: Path) -> Iterator[JsonDict]:
         try:
             raw = json.loads(line)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            why = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
             if n - 1 == last:
-                log.warning(
-                    "%s:%d: skipping a torn last line (%s)",
-                    path,
-                    n,
-                    exc.msg if isinstance(exc, json.JSONDecodeError) else exc,
-                )
+                log.warning("%s:%d: skipping a torn last line (%s)", path, n, why)
                 return
-            raise RecordingFormatError(f"{path}:{n}: not a JSON object: {exc}") from exc
+            # A torn entry inside the file (a write cut short, then maybe the next one
+            # appended to it): skip the torn part, keep an entry that follows it.
+            cut = line.rfind(b'{"_schema":')
+            if not _torn(line[:cut] if cut > 0 else line):
+                raise RecordingFormatError(f"{path}:{n}: not a JSON object: {exc}") from exc
+            log.warning("%s:%d: skipping a torn entry (%s)", path, n, why)
+            if cut <= 0:
+                continue
+            try:
+                raw = json.loads(line[cut:])
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                continue
         if not isinstance(raw, dict):
             raise RecordingFormatError(
                 f"{path}:{n}: expected a JSON object, got {type(raw).__name__}"

@@ -17,6 +17,14 @@ Hooks:
 
 In forward mode only hosts given with ``--only`` are recorded; mitmproxy's
 ``allow_hosts`` also keeps it from intercepting TLS of any other host.
+
+Failures are loud. An exchange that cannot be written (a full disk) is not passed off
+as a success: a buffered response is replaced by a 502 problem answer, a streamed one is
+cut off, and the error is logged (with the URL redacted); recording goes on, and the
+exit status is 1. A streamed body is kept up to ``max_body`` bytes (the client still
+gets all of it): an endless stream costs bounded memory, and the entry written when it
+ends says how much was cut (``_bodyTruncated``). A stream the client abandons is
+dropped with its buffer.
 """
 
 from __future__ import annotations
@@ -40,19 +48,34 @@ _NO_BODY_STATUS = frozenset({204, 304})
 _CLIENT_SIDE = ("client disconnected", "connection killed", "client closed")
 
 
-class _Tap:
-    """A ``response.stream`` callable: passes chunks on, keeps a copy and their arrival times."""
+DEFAULT_MAX_BODY = 64 * 1024 * 1024
+_MAX_CHUNKS = 100_000
 
-    def __init__(self, t0: float) -> None:
+
+class _Tap:
+    """A ``response.stream`` callable: passes chunks on, keeps a copy (up to ``limit``
+    bytes) and their arrival times."""
+
+    def __init__(self, t0: float, limit: int) -> None:
         self.t0 = t0
+        self.limit = limit
         self.buf = bytearray()
         self.chunks: list[tuple[float, int]] = []
+        self.total = 0
 
     def __call__(self, data: bytes) -> bytes:
         if data:
-            self.chunks.append(((time.time() - self.t0) * 1000.0, len(data)))
-            self.buf += data
+            self.total += len(data)
+            if len(self.chunks) < _MAX_CHUNKS:
+                self.chunks.append(((time.time() - self.t0) * 1000.0, len(data)))
+            room = self.limit - len(self.buf)
+            if room > 0:
+                self.buf += data[:room]
         return data
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self.buf)
 
 
 class Recorder:
@@ -65,9 +88,12 @@ class Recorder:
         *,
         only: list[str] | None = None,
         banner: str = "",
+        max_body: int = DEFAULT_MAX_BODY,
     ) -> None:
         self.writer = writer
         self.redactor = redactor
+        self.max_body = max_body
+        self._log_redactor = Redactor(redactor.rules, redactor.key)
         self.only = [h.lower() for h in (only or [])]
         self.banner = banner
         self.failures = 0
@@ -113,7 +139,7 @@ class Recorder:
             or resp.status_code < 200
         ):
             return
-        tap = _Tap(resp.timestamp_start or time.time())
+        tap = _Tap(resp.timestamp_start or time.time(), self.max_body)
         self._taps[flow.id] = tap
         resp.stream = tap
 
@@ -122,7 +148,8 @@ class Recorder:
         if not self.wanted(flow):
             return
         tap = self._taps.pop(flow.id, None)
-        await self._record(flow, tap)
+        if not await self._record(flow, tap):
+            self._withhold(flow, tap)
 
     async def error(self, flow: Any) -> None:
         """Record an exchange that ended without a complete response (upstream fault)."""
@@ -131,7 +158,7 @@ class Recorder:
             return
         msg = flow.error.msg.lower()
         if any(s in msg for s in _CLIENT_SIDE):
-            log.debug("not recording %s: the client went away (%s)", flow.request.url, msg)
+            log.debug("not recording %s: the client went away (%s)", self._shown(flow), msg)
             return
         await self._record(flow, tap)
 
@@ -148,13 +175,34 @@ class Recorder:
 
     # --- work ------------------------------------------------------------------
 
-    async def _record(self, flow: Any, tap: _Tap | None) -> None:
+    def _shown(self, flow: Any) -> str:
+        """The flow's method and URL as logs may show them (redacted)."""
+        return f"{flow.request.method} {self._log_redactor.url(flow.request.url, set())}"
+
+    async def _record(self, flow: Any, tap: _Tap | None) -> bool:
+        """Write the entry; False (and a logged error) when it could not be written."""
         loop = asyncio.get_running_loop()
         try:
             await loop.run_in_executor(self._pool, self._write, flow, tap)
-        except Exception:
+        except Exception as exc:
             self.failures += 1
-            log.exception("failed to record %s %s", flow.request.method, flow.request.url)
+            reason = self._log_redactor.scan(str(exc), set())
+            log.error("could not record %s: %s: %s", self._shown(flow), type(exc).__name__, reason)
+            return False
+        return True
+
+    def _withhold(self, flow: Any, tap: _Tap | None) -> None:
+        """The exchange is not on disk: the client must not take it for a recorded one."""
+        if tap is not None or flow.response is None:
+            flow.kill()  # headers already sent: cut the stream off
+            return
+        from mitmproxy import http
+
+        body = (
+            b'{"type":"about:blank","title":"not recorded","status":502,'
+            b'"detail":"stubforge record could not write this exchange; see its log"}'
+        )
+        flow.response = http.Response.make(502, body, {"content-type": "application/problem+json"})
 
     def _write(self, flow: Any, tap: _Tap | None) -> None:
         # The flow is paused in its hook while this runs, so reading it here is safe.
@@ -163,6 +211,8 @@ class Recorder:
             body=bytes(tap.buf) if tap is not None else None,
             chunks=tap.chunks if tap is not None else None,
         )
+        if tap is not None and tap.truncated:
+            entry["_bodyTruncated"] = {"size": tap.total, "kept": len(tap.buf)}
         redacted = self.redactor.entry(entry)
         self.writer.write(redacted)
         print(f"stubforge record: {exchange_line(redacted)}", file=sys.stderr, flush=True)

@@ -83,6 +83,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--rotate-mb", type=int, default=256, metavar="N", help="start a new file after N MiB"
     )
+    p.add_argument(
+        "--max-body-mb",
+        type=int,
+        default=64,
+        metavar="N",
+        help="keep at most N MiB of a streamed body (the client still gets all of it)",
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="log proxy events")
     _add_redaction_args(p)
     p.set_defaults(handler=run_record)
@@ -174,6 +181,8 @@ def _run_record(args: argparse.Namespace) -> int:
             raise UsageError(f"{opt}: no such file: {path}")
     if args.rotate_mb < 1:
         raise UsageError("--rotate-mb: must be at least 1")
+    if args.max_body_mb < 1:
+        raise UsageError("--max-body-mb: must be at least 1")
     out: Path = args.out or Path("recordings") / (
         (urlsplit(upstream).hostname or "upstream") if upstream else "forward"
     )
@@ -198,6 +207,7 @@ def _run_record(args: argparse.Namespace) -> int:
         insecure_upstream=args.insecure_upstream,
         confdir=args.confdir,
         keep_host_header=args.keep_host_header,
+        max_body=args.max_body_mb * 1024 * 1024,
     )
     try:
         return run(cfg)

@@ -10,10 +10,12 @@ ready) to the response headers; ``receive`` to the end of the response body.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 from stubforge.model.recording import CURRENT_SCHEMA, FaultKind
-from stubforge.redact.redactor import set_body_text
+from stubforge.record.codings import CodingError, codings, decode
+from stubforge.redact.redactor import UNDECODABLE, set_body_text
 
 JsonDict = dict[str, Any]
 
@@ -32,18 +34,26 @@ def _headers(headers: Any, drop: frozenset[str] = frozenset()) -> list[JsonDict]
     return [{"name": k, "value": v} for k, v in headers.items(multi=True) if k.lower() not in drop]
 
 
-def _decoded(message: Any, raw: bytes) -> tuple[bytes, str | None]:
-    """(body, wire content-encoding or None); undecodable bodies stay as they came."""
-    from mitmproxy.net import encoding
+def _decoded(message: Any, raw: bytes) -> tuple[bytes, str | None, JsonDict | None]:
+    """(body, wire content-encoding or None, why it could not be decoded or None).
 
-    ce = message.headers.get("content-encoding", "").strip().lower()
-    if not raw or not ce or ce == "identity":
-        return raw, None
+    Stacked and legacy codings are undone (:mod:`stubforge.record.codings`). A body that
+    cannot be decoded is *not* kept: redaction cannot read it, so it fails closed and the
+    redactor stores a placeholder with its size and type.
+    """
+    ce = ", ".join(codings(message.headers.get("content-encoding", "")))
+    if not raw or not ce:
+        return raw, None, None
     try:
-        decoded = encoding.decode(raw, ce)
-    except ValueError:
-        return raw, None
-    return (decoded if isinstance(decoded, bytes) else raw), ce
+        return decode(raw, ce), ce, None
+    except CodingError as exc:
+        failed = {
+            "size": len(raw),
+            "contentEncoding": ce,
+            "reason": str(exc)[:200],
+            "digest": hashlib.sha256(raw).hexdigest(),
+        }
+        return b"", ce, failed
 
 
 def _set_length(headers: list[JsonDict], size: int) -> None:
@@ -55,7 +65,7 @@ def _set_length(headers: list[JsonDict], size: int) -> None:
 def request_part(req: Any) -> JsonDict:
     """HAR ``request`` of a mitmproxy request (body content-decoded)."""
     raw = req.raw_content or b""
-    body, ce = _decoded(req, raw)
+    body, ce, failed = _decoded(req, raw)
     headers = _headers(req.headers, frozenset({"content-encoding"}) if ce else frozenset())
     if ce:
         _set_length(headers, len(body))
@@ -72,7 +82,9 @@ def request_part(req: Any) -> JsonDict:
     if body or req.method in ("POST", "PUT", "PATCH"):
         post: JsonDict = {"mimeType": req.headers.get("content-type", "")}
         set_body_text(post, body)
-        if ce:
+        if failed:
+            post[UNDECODABLE] = failed
+        elif ce:
             post["_contentEncoding"] = ce
         out["postData"] = post
     return out
@@ -80,13 +92,15 @@ def request_part(req: Any) -> JsonDict:
 
 def response_part(resp: Any, raw: bytes) -> JsonDict:
     """HAR ``response`` of a mitmproxy response whose wire body is ``raw``."""
-    body, ce = _decoded(resp, raw)
+    body, ce, failed = _decoded(resp, raw)
     headers = _headers(resp.headers, frozenset({"content-encoding"}) if ce else frozenset())
     if ce:
         _set_length(headers, len(body))
     content: JsonDict = {"size": len(body), "mimeType": resp.headers.get("content-type", "")}
     set_body_text(content, body)
-    if ce:
+    if failed:
+        content[UNDECODABLE] = failed
+    elif ce:
         content["_contentEncoding"] = ce
         content["compression"] = len(body) - len(raw)
     cookies = []

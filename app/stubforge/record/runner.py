@@ -42,6 +42,7 @@ class RecordConfig:
     insecure_upstream: bool = False
     confdir: Path | None = None
     keep_host_header: bool = False
+    max_body: int = 64 * 1024 * 1024
 
 
 def host_regex(host: str) -> str:
@@ -85,7 +86,7 @@ def mitm_options(cfg: RecordConfig) -> dict[str, Any]:
     return opts
 
 
-async def _serve(cfg: RecordConfig) -> None:
+async def _serve(cfg: RecordConfig) -> int:
     from mitmproxy import options
     from mitmproxy.addons import default_addons, errorcheck
     from mitmproxy.master import Master
@@ -104,7 +105,13 @@ async def _serve(cfg: RecordConfig) -> None:
     target = cfg.upstream if cfg.mode == "reverse" and cfg.upstream else "forward proxy mode"
     if cfg.only:
         target += f", only {', '.join(cfg.only)}"
-    recorder = Recorder(cfg.writer, cfg.redactor, only=cfg.only, banner=f"recording {target}")
+    recorder = Recorder(
+        cfg.writer,
+        cfg.redactor,
+        only=cfg.only,
+        banner=f"recording {target}",
+        max_body=cfg.max_body,
+    )
     master.addons.add(recorder)
     opts.update(**mitm_options(cfg))
 
@@ -112,16 +119,18 @@ async def _serve(cfg: RecordConfig) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, master.shutdown)
     await master.run()
+    return recorder.failures
 
 
 def run(cfg: RecordConfig) -> int:
-    """Run the recorder until SIGINT/SIGTERM; returns the process exit code."""
+    """Run the recorder until SIGINT/SIGTERM; returns the process exit code (1 when an
+    exchange could not be recorded)."""
     check_port_free(cfg.listen_host, cfg.listen_port)
     try:
-        asyncio.run(_serve(cfg))
+        failures = asyncio.run(_serve(cfg))
     except SystemExit as exc:  # mitmproxy's ErrorCheck exits when start-up failed
         code = exc.code if isinstance(exc.code, int) else 1
         return 2 if code else 0
     finally:
         cfg.writer.close()
-    return 0
+    return 1 if failures else 0

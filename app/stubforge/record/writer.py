@@ -11,10 +11,16 @@ returns, the line is in the kernel and survives ``kill -9`` of the process.
 ``fsync=True`` additionally survives a power loss, at the cost of a disk flush
 per exchange. A process killed *during* the write leaves at most one torn
 final line, which readers skip with a warning.
+
+A write that fails (a full disk, a file size limit, an I/O error) is undone: the file
+is cut back to the end of the last complete line, so nothing torn stays in the middle
+of it, and :class:`WriterError` says what happened. The recorder then answers that
+exchange with a 502 (see :mod:`stubforge.record.addon`); the next exchange tries again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -88,14 +94,24 @@ class RecordingWriter:
                 os.close(self._fd)
                 self._open()
             assert self._fd is not None
-            view = memoryview(data)
-            while view:
-                n = os.write(self._fd, view)
-                view = view[n:]
-            if self.fsync:
-                os.fsync(self._fd)
+            try:
+                view = memoryview(data)
+                while view:
+                    n = os.write(self._fd, view)
+                    view = view[n:]
+                if self.fsync:
+                    os.fsync(self._fd)
+            except OSError as exc:
+                self._undo()
+                raise WriterError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
             self._size += len(data)
             self.count += 1
+
+    def _undo(self) -> None:
+        """Cut the file back to its last complete line after a failed write."""
+        assert self._fd is not None
+        with contextlib.suppress(OSError):  # nothing more can be done; readers skip it
+            os.ftruncate(self._fd, self._size)
 
     def close(self) -> None:
         """Close the current file (an empty session file is removed)."""

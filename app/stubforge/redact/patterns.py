@@ -253,8 +253,10 @@ DEFAULT_PATTERNS: tuple[PatternRule, ...] = (
     ),
     _p(
         "secret-assignment",
-        r"(?i)\b(?:password|passwd|pwd|secret|client_secret|api[_-]?key|access[_-]?token"
-        r"|auth[_-]?token|refresh[_-]?token)\b\s{0,4}[=:]\s{0,4}[\"']?"
+        r"(?i)(?<![A-Za-z0-9_.-])(?:[A-Za-z0-9_.-]{0,40}[_.-])?"
+        r"(?:password|passwd|pwd|secret|client_secret|secret_key|access_key|private_key"
+        r"|api[_-]?key|access[_-]?token|auth[_-]?token|refresh[_-]?token|session[_-]?token)"
+        r"\b\s{0,4}[=:]\s{0,4}[\"']?"
         r"(?P<secret>[^\s\"'&,;<>]{4,})",
         hints=("pass", "pwd", "secret", "key", "token"),
     ),

@@ -54,6 +54,9 @@ from stubforge.redact.rules import KeyRule, RuleSet, is_url
 JsonDict = dict[str, Any]
 
 KEY_ENV = "STUBFORGE_REDACT_KEY"
+UNDECODABLE = "_undecodable"
+"""A body the recorder could not decode: ``{size, contentEncoding, reason, digest}``. The
+redactor stores a placeholder as its text (fail closed) and drops the digest."""
 _LEARN_MIN = 8
 _LEARN_MAX = 200_000
 _URL_HEADERS = frozenset({"location", "content-location", "referer", "origin", "refresh"})
@@ -109,6 +112,11 @@ class Redactor:
         hints = {h for r in rules.patterns for h in r.hints}
         self._trigger = re.compile("|".join(re.escape(h) for h in sorted(hints))) if hints else None
         self._unhinted = tuple(r for r in rules.patterns if not r.hints)
+
+    @property
+    def key(self) -> bytes:
+        """The HMAC key (for another redactor that must give the same placeholders)."""
+        return self._key
 
     # --- placeholders, memory and the report -----------------------------------
 
@@ -315,7 +323,21 @@ class Redactor:
         """Redact a body given as bytes; returns the (possibly) new bytes."""
         return formats.redact_body(self, data, mime, fired)
 
+    def _fail_closed(self, holder: JsonDict, headers: list[JsonDict], fired: set[str]) -> None:
+        info = holder[UNDECODABLE]
+        digest = str(info.pop("digest", "")) if isinstance(info, dict) else ""
+        self.hit("undecodable-body", fired)
+        text = self.placeholder("undecodable-body", digest or repr(info))
+        holder["text"] = text
+        holder.pop("encoding", None)
+        for h in headers:
+            if str(h.get("name", "")).lower() == "content-length":
+                h["value"] = str(len(text))
+
     def _har_body(self, holder: JsonDict, headers: list[JsonDict], fired: set[str]) -> None:
+        if UNDECODABLE in holder:
+            self._fail_closed(holder, headers, fired)
+            return
         text = holder.get("text")
         if not isinstance(text, str) or not text:
             return
