@@ -42,7 +42,9 @@ def running_server(
     if state is None:
         raise AssertionError("stubs failed to load:\n" + "\n".join(map(str, errors)))
     app = build_app(state)
-    server = uvicorn.Server(uvicorn_config(app, "127.0.0.1", 0, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn_config(app, "127.0.0.1", 0, log_level="warning", limits=config.http_limits)
+    )
     thread = threading.Thread(target=server.run, name="stubforge-test-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + start_timeout

@@ -306,7 +306,9 @@ def run(args: argparse.Namespace, build_app: Callable[[ServerState], ASGIApp]) -
     except TlsError as exc:
         print(f"stubforge serve: {exc}", file=sys.stderr)
         return 2
-    served = uvicorn_config(build_app(state), config.host, config.port, args.log_level)
+    served = uvicorn_config(
+        build_app(state), config.host, config.port, args.log_level, config.http_limits
+    )
     scheme = "http"
     if tls is not None:
         served.ssl_certfile, served.ssl_keyfile, scheme = str(tls.cert), str(tls.key), "https"

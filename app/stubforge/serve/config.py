@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_BODY_LIMIT = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
+class HttpLimits:
+    max_url: int = 8 * 1024
+    """Bytes of the request target (path and query)."""
+    max_headers: int = 100
+    """Header fields per request."""
+    max_head_bytes: int = 64 * 1024
+    """Bytes of request line and headers together."""
+    head_timeout: float = 10.0
+    """Seconds to send the request line and headers."""
+    keep_alive: float = 5.0
+    """Seconds an idle keep-alive connection stays open between requests."""
+
+
+@dataclass(frozen=True)
 class ServeConfig:
     stubs: Path = Path("stubs")
+    http_limits: HttpLimits = field(default_factory=HttpLimits)
+    """Request line, header and timing limits (:mod:`stubforge.serve.limits`)."""
     host: str = "127.0.0.1"
     port: int = 8080
     body_limit: int = DEFAULT_BODY_LIMIT

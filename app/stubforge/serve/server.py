@@ -8,7 +8,8 @@ import resource
 import uvicorn
 
 from stubforge.serve.asgi import ASGIApp
-from stubforge.serve.wire import WireHttpToolsProtocol
+from stubforge.serve.config import HttpLimits
+from stubforge.serve.limits import limited_protocol
 
 BACKLOG = 4096
 """Listen backlog: thousands of clients may connect at once to delayed routes."""
@@ -31,7 +32,16 @@ def raise_fd_limit() -> int:
     return soft
 
 
-def uvicorn_config(app: ASGIApp, host: str, port: int, log_level: str = "info") -> uvicorn.Config:
+def uvicorn_config(
+    app: ASGIApp,
+    host: str,
+    port: int,
+    log_level: str = "info",
+    limits: HttpLimits | None = None,
+) -> uvicorn.Config:
+    """uvicorn's settings for stubforge: httptools with the wire extension and the
+    request limits of :mod:`stubforge.serve.limits` (defaults unless ``limits`` given)."""
+    limits = limits or HttpLimits()
     try:
         import uvloop  # noqa: F401
 
@@ -43,7 +53,9 @@ def uvicorn_config(app: ASGIApp, host: str, port: int, log_level: str = "info") 
         host=host,
         port=port,
         loop=loop,
-        http=WireHttpToolsProtocol,  # httptools plus raw socket access for wire faults
+        # httptools plus raw socket access for wire faults, with request limits
+        http=limited_protocol(limits),
+        timeout_keep_alive=max(1, round(limits.keep_alive)),
         backlog=BACKLOG,
         lifespan="on",
         access_log=False,
