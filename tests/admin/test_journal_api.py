@@ -221,3 +221,25 @@ def test_journal_size_zero_records_nothing(serve: Serve, client: httpx.Client) -
     body = client.get(f"{srv.url}/__admin/requests").json()
     assert body["total"] == 0
     assert body["requests"] == []
+
+
+def test_the_journal_is_read_in_pages(serve: Serve, client: httpx.Client) -> None:
+    srv = serve()
+    with httpx.Client(base_url=srv.url, timeout=5) as c:
+        for i in range(7):
+            c.get(f"/page/{i}")
+    seen: list[str] = []
+    before = None
+    pages = 0
+    while True:
+        params = {"limit": "3"} if before is None else {"limit": "3", "before": str(before)}
+        body = client.get(f"{srv.url}/__admin/requests", params=params).json()
+        seen += [e["request"]["path"] for e in body["requests"]]
+        pages += 1
+        before = body["next_before"]
+        if before is None:
+            break
+    assert pages == 3
+    assert seen == [f"/page/{i}" for i in reversed(range(7))]
+    too_many = client.get(f"{srv.url}/__admin/requests", params={"limit": "5000"})
+    assert too_many.status_code == 422

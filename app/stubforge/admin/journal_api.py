@@ -48,6 +48,10 @@ class ProbeRequest(BaseModel):
     """Request body text."""
 
 
+MAX_PAGE = 1000
+"""The most journal entries one ``GET /__admin/requests`` returns (redacting is per entry)."""
+
+
 def journal_router(state: ServerState) -> APIRouter:
     api = APIRouter(tags=["requests"])
 
@@ -64,10 +68,14 @@ def journal_router(state: ServerState) -> APIRouter:
         status: int | None = None,
         since: Annotated[str | None, Query(description="ISO 8601 or Unix seconds")] = None,
         until: Annotated[str | None, Query(description="ISO 8601 or Unix seconds")] = None,
-        limit: Annotated[int, Query(ge=1, le=100_000)] = 100,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+        before: Annotated[
+            int | None, Query(ge=1, description="only entries older than this id (paging)")
+        ] = None,
     ) -> dict[str, Any]:
         """Journaled requests, newest first, redacted like recordings, filtered by the
-        parameters given (all must hold)."""
+        parameters given (all must hold); at most ``limit`` (1000) per page: pass the
+        answer's ``next_before`` as ``before`` for the next page."""
         selector = Selector(
             _criteria(
                 route=route,
@@ -87,13 +95,17 @@ def journal_router(state: ServerState) -> APIRouter:
             # Filtering and redaction cost time linear in the journal: off the event loop.
             found = selector.select(entries)
             found.reverse()
+            if before is not None:
+                found = [e for e in found if e.id < before]
+            page = found[:limit]
             red = redactor()
             return {
                 "total": len(entries),
                 "recorded": state.journal.recorded,
                 "capacity": state.journal.size,
                 "matched": len(found),
-                "requests": [entry_dict(e, red) for e in found[:limit]],
+                "requests": [entry_dict(e, red) for e in page],
+                "next_before": page[-1].id if len(found) > limit else None,
             }
 
         return await run_in_threadpool(answer)
