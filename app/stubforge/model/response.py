@@ -64,6 +64,11 @@ class ResponseSpec(Model):
     def _set_names(self) -> set[str]:
         return {"json" if n == "json_" else n for n in self.model_fields_set}
 
+    @property
+    def has_json(self) -> bool:
+        """The response body is given as ``json:`` (a stub may say ``json: null``)."""
+        return "json_" in self.model_fields_set
+
     @field_validator("body_base64")
     @classmethod
     def _base64(cls, value: str | None) -> str | None:
