@@ -149,3 +149,22 @@ def test_a_varying_header_keeps_its_recorded_value_with_a_comment(tmp_path: Path
     assert "x-served-by: cache-0" in text
     assert "# x-served-by (200): 3 values in 3 exchanges" in text
     assert any("x-served-by" in n for r in output.report.routes for n in r.notes)
+
+
+def test_error_responses_keep_their_headers_and_checksums(tmp_path: Path) -> None:
+    tape = Tape()
+    for n in range(20):
+        if n % 5 == 4:
+            body = b'{"__type":"ServiceUnavailable"}'
+            headers = {"x-amz-crc32": str(zlib.crc32(body)), "x-served-by": f"edge-{n}"}
+            tape.add("POST", "/", 503, text=body.decode(), response_headers=headers)
+        else:
+            tape.add("POST", "/", json_body={"ok": n})
+    tape.write(tmp_path / "rec")
+    from stubforge.compile.hints import Hints
+    from stubforge.compile.pipeline import compile_directory
+
+    output = compile_directory(tmp_path / "rec", Hints())
+    (text,) = output.files.values()
+    assert 'x-amz-crc32: "{{ crc32(response.body) }}"' in text
+    assert "x-served-by: edge-4" in text

@@ -30,7 +30,7 @@ from stubforge.compile.hints import Hints
 from stubforge.compile.latency import fit_latency
 from stubforge.compile.report import Report, RouteReport
 from stubforge.compile.resources import collapse_variants, infer_resources
-from stubforge.compile.responses import ResponseBuilder, build_responses
+from stubforge.compile.responses import build_responses, error_builder
 from stubforge.compile.yamltext import Commented, dump
 from stubforge.model.duration import format_duration
 from stubforge.model.path_syntax import parse_path_template
@@ -294,11 +294,11 @@ def _route(
         normal = [ex for ex in considered if not ex.failed]
         errors_from = [ex for ex in considered if ex.failed]
     body_prefix = f"{service}/{rid}"
-    err_builder = ResponseBuilder(
+    err_builder = error_builder(
         body_prefix + "-error",
         ptypes,
         hints.body_file_bytes,
-        {"content-type": "content-type"},
+        [e for e in errors_from if is_error(e)],
     )
 
     def response_of(ex: Exchange) -> tuple[str, dict[str, Any]]:

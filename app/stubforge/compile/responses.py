@@ -195,6 +195,27 @@ class ResponseBuilder:
         return name
 
 
+def error_builder(
+    route_id: str, param_types: dict[str, str], body_file_bytes: int, exchanges: list[Exchange]
+) -> ResponseBuilder:
+    """The builder of a route's error responses: the content type in the class key; derived
+    headers as templates; every other header the value recorded with each response."""
+    derived = derive_headers([ex for ex in exchanges if not ex.failed])
+    handled = {"content-type", *derived, *REQUEST_ID_HEADERS}
+    varying = varying_headers([ex for ex in exchanges if not ex.failed], handled, set())
+    builder = ResponseBuilder(
+        route_id,
+        param_types,
+        body_file_bytes,
+        {"content-type": "content-type"},
+        None,
+        derived,
+        varying,
+    )
+    builder.notes.extend(v.note for v in varying.values() if v.note)
+    return builder
+
+
 def build_responses(
     route_id: str,
     exchanges: list[Exchange],
