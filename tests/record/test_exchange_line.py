@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections import Counter
 
-from stubforge.record.exchange_line import exchange_line
-
-TOKEN = "redacted~bearer-token~0123456789ab"
-EMAIL = "redacted~email~ba9876543210"
-
-
-def _entry(**extra: Any) -> dict[str, Any]:
-    entry: dict[str, Any] = {
-        "request": {
-            "method": "POST",
-            "url": f"https://api.example/v1/charges?key={TOKEN}",
-            "headers": [{"name": "authorization", "value": f"Bearer {TOKEN}"}],
-        },
-        "response": {"status": 201, "content": {"text": f'{{"email": "{EMAIL}"}}'}},
-        "time": 45.4,
-        "_redactions": ["bearer-token", "email"],
-    }
-    entry.update(extra)
-    return entry
+from stubforge.record.exchange_line import exchange_line, rule_counts
+from stubforge.redact.redactor import Redactor
+from stubforge.redact.rules import load_ruleset
 
 
 def test_method_path_status_time_and_counts_per_rule() -> None:
-    assert exchange_line(_entry()) == ("POST /v1/charges 201 45ms redacted: bearer-token=2 email=1")
+    entry = {
+        "request": {"method": "POST", "url": "https://api.example/v1/charges?key=x"},
+        "response": {"status": 201},
+        "time": 45.4,
+    }
+    line = exchange_line(entry, {"email": 1, "bearer-token": 2, "none": 0})
+    assert line == "POST /v1/charges 201 45ms redacted: bearer-token=2 email=1"
 
 
 def test_an_exchange_without_response_or_redaction() -> None:
@@ -36,4 +26,24 @@ def test_an_exchange_without_response_or_redaction() -> None:
         "time": -1,
         "_fault": "connection_reset",
     }
-    assert exchange_line(entry) == "GET /a no response (connection_reset) redacted: nothing"
+    assert exchange_line(entry, {}) == "GET /a no response (connection_reset) redacted: nothing"
+
+
+def test_counts_are_what_the_redactor_masked_in_this_exchange() -> None:
+    redactor = Redactor(load_ruleset(None), b"k" * 32)
+    secret = "sk_live_" + "a1B2c3D4e5F6g7H8i9J0k1L2"
+    entry = {
+        "request": {
+            "method": "GET",
+            "url": "https://api.example/v1/x",
+            "headers": [{"name": "Authorization", "value": f"Bearer {secret}"}],
+        },
+        "response": {"status": 200, "headers": [], "content": {"text": ""}},
+    }
+    before = redactor.report.copy()
+    redacted = redactor.entry(entry)
+    counts = rule_counts(before, redactor.report)
+    assert sum(counts.values()) >= 1
+    line = exchange_line(redacted, counts)
+    assert secret not in line and line.startswith("GET /v1/x 200 redacted: ")
+    assert rule_counts(redactor.report, redactor.report) == Counter()
