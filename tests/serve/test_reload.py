@@ -216,3 +216,30 @@ def test_a_failed_watcher_shows_as_degraded_and_restarts(
     time.sleep(0.3)
     write_stub("api.yaml", GOOD.replace("{word}", "back"))
     wait_for(lambda: client.get(f"{srv.url}/hello").text == "back", timeout=10)
+
+
+def _configmap_version(root: Path, version: str, text: str) -> None:
+    """What the kubelet's atomic writer does: a new hidden directory, then ``..data``
+    renamed onto a link to it; ``api.yaml`` links through ``..data``."""
+    data = root / f"..{version}"
+    data.mkdir()
+    (data / "api.yaml").write_text(text)
+    tmp = root / "..data_tmp"
+    tmp.symlink_to(data.name)
+    os.rename(tmp, root / "..data")
+    if not (root / "api.yaml").is_symlink():
+        (root / "api.yaml").symlink_to("..data/api.yaml")
+
+
+@pytest.mark.timeout(30)
+def test_a_configmap_update_is_picked_up(
+    stub_dir: Path, serve: Callable[..., RunningServer], client: httpx.Client
+) -> None:
+    _configmap_version(stub_dir, "2026_12_02_v1", GOOD.replace("{word}", "v1"))
+    srv = serve(watch=True)
+    assert client.get(f"{srv.url}/hello").text == "v1"
+    time.sleep(0.2)  # let the watcher start
+    _configmap_version(stub_dir, "2026_12_02_v2", GOOD.replace("{word}", "v2"))
+    wait_for(lambda: client.get(f"{srv.url}/hello").text == "v2", timeout=10)
+    stubs = client.get(f"{srv.url}/__admin/stubs").json()["stubs"]
+    assert [s["id"] for s in stubs] == ["greeting"]  # the hidden copies are not loaded

@@ -39,8 +39,15 @@ class _Quiet:
         pass
 
 
+KUBERNETES_SWAP = "..data"
+"""A mounted ConfigMap or Secret is updated by pointing the hidden ``..data`` link at a new
+hidden directory (the visible files link through it): that rename is the only event."""
+
+
 def _relevant(change: object, path: str) -> bool:
     name = Path(path).name
+    if name == KUBERNETES_SWAP:
+        return True
     return not name.startswith(".") and not name.endswith(("~", ".swp", ".tmp"))
 
 
