@@ -186,41 +186,52 @@ def _body_finding(diff: Difference, answer: Answer, where: str) -> Finding:
 
 
 def _header_findings(answer: Answer, answers: list[Exchange], where: str) -> list[Finding]:
-    out: list[Finding] = []
-    for name in sorted(answer.headers):
-        if name == "content-type" or not keep_header(name) or "{{" in answer.headers[name]:
-            continue
-        if not any(name in ex.resp_headers for ex in answers):
-            out.append(
-                Finding(
-                    Category.BREAKING,
-                    "header-removed",
-                    f"{where}: header {name} no longer sent",
-                    (
-                        f"- stub {answer.label}: {name}: {answer.headers[name]}",
-                        "+ provider: absent",
-                    ),
-                )
-            )
+    """At most two findings: the stub's headers no answer carries (breaking), and the
+    headers every answer carries with one value that the stub lacks (additive)."""
+    removed = [
+        name
+        for name in sorted(answer.headers)
+        if name != "content-type"
+        and keep_header(name)
+        and "{{" not in answer.headers[name]
+        and not any(name in ex.resp_headers for ex in answers)
+    ]
     values: dict[str, set[str]] = {}
     for ex in answers:
         for name, value in ex.resp_headers.items():
             values.setdefault(name, set()).add(value)
-    for name, seen in sorted(values.items()):
-        if name in answer.headers or not keep_header(name) or name == "content-type":
-            continue
-        if len(seen) == 1 and all(name in ex.resp_headers for ex in answers):
-            out.append(
-                Finding(
-                    Category.ADDITIVE,
-                    "header-added",
-                    f"{where}: new header {name}",
-                    (
-                        f"- stub {answer.label}: {name} absent",
-                        f"+ provider: {name}: {next(iter(seen))}",
-                    ),
-                )
+    added = [
+        (name, next(iter(seen)))
+        for name, seen in sorted(values.items())
+        if answer.all_headers
+        and name not in answer.headers
+        and name != "content-type"
+        and keep_header(name)
+        and len(seen) == 1
+        and all(name in ex.resp_headers for ex in answers)
+    ]
+    out: list[Finding] = []
+    if removed:
+        out.append(
+            Finding(
+                Category.BREAKING,
+                "header-removed",
+                f"{where}: no longer sent: {', '.join(removed)}",
+                (
+                    *(f"- stub {answer.label}: {n}: {answer.headers[n]}" for n in removed),
+                    "+ provider: absent",
+                ),
             )
+        )
+    if added:
+        out.append(
+            Finding(
+                Category.ADDITIVE,
+                "header-added",
+                f"{where}: new header(s): {', '.join(n for n, _ in added)}",
+                tuple(f"+ provider: {n}: {v}" for n, v in added),
+            )
+        )
     return out
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from stubforge.match.predicates import Check, compile_conditions, compile_when
 from stubforge.match.request import Request
 from stubforge.match.router import Match, MatchRoute, Router
 from stubforge.model.latency import Latency
+from stubforge.model.path_syntax import parse_path_template
 from stubforge.model.ratelimit import RateLimit
 from stubforge.model.response import ResponseSpec, resolve_body_file
 from stubforge.model.stub import Route
@@ -38,6 +39,9 @@ class Answer:
     headers: dict[str, str]
     """Response headers, lower-case names (file defaults included)."""
     json: Any = NO_JSON
+    all_headers: bool = True
+    """False where the compiler keeps only some headers (a resource's ``not_found``):
+    headers the provider adds there are not new."""
 
 
 @dataclass
@@ -56,6 +60,11 @@ class RouteStubs:
     """The probability of an error rule firing (None when time windows make it unknown)."""
     latency: Latency | None = None
     rate_limit: RateLimit | None = None
+    not_found: Answer | None = None
+    """For a resource's item route: what an unknown id gets."""
+    item_param: str | None = None
+    seed_ids: set[str] | None = None
+    """The ids a resource starts with (None: unknown, so any id may exist)."""
 
     @property
     def method(self) -> str:
@@ -67,11 +76,16 @@ class RouteStubs:
 
     def answers(self) -> list[Answer]:
         """Every answer the route can give."""
-        return [a for _, a in self.variants] + self.sequence + self.errors
+        extra = [self.not_found] if self.not_found is not None else []
+        return [a for _, a in self.variants] + self.sequence + self.errors + extra
 
     def expected(self, req: Request, params: dict[str, Any]) -> list[Answer]:
         """The answers the route gives ``req``: the first variant whose ``when`` holds (or
         every step of a sequence)."""
+        if self.not_found is not None and self.item_param is not None:
+            value = params.get(self.item_param)
+            if value is not None and self.seed_ids is not None and str(value) not in self.seed_ids:
+                return [self.not_found]
         if self.sequence:
             return list(self.sequence)
         for checks, answer in self.variants:
@@ -158,7 +172,30 @@ def route_stubs(loaded: LoadedFile, index: int, root: Path) -> RouteStubs:
         for i, rule in enumerate(rules)
         if rule.response is not None
     ]
+    _resource(out, loaded, file_dir, root)
     return out
+
+
+def _resource(out: RouteStubs, loaded: LoadedFile, file_dir: Path, root: Path) -> None:
+    """A route serving a resource's items answers unknown ids with its ``not_found``."""
+    for i, res in enumerate(loaded.model.resources):
+        if res.item != out.route.request.path:
+            continue
+        params = [s.name for s in parse_path_template(res.item) if s.name is not None]
+        out.item_param = params[-1] if params else None
+        label = f"resources[{i}].not_found"
+        heads = dict(loaded.model.defaults.headers)
+        found = (
+            answer_of(res.not_found, label, heads, file_dir, root)
+            if res.not_found is not None
+            else Answer(label, 404, None, {})
+        )
+        out.not_found = replace(found, all_headers=False)
+        if res.seed:
+            out.seed_ids = {
+                str(item.get(res.id_field)) for item in res.seed if isinstance(item, dict)
+            }
+        return
 
 
 def request_of(ex: Exchange) -> Request:

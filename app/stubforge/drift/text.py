@@ -10,7 +10,7 @@ _LABEL = {
     Category.BEHAVIOURAL: "behaviour",
     Category.UNREACHABLE: "unreachable",
 }
-MAX_EVIDENCE = 4
+MAX_EVIDENCE = 6
 
 
 def _route(r: RouteResult, lines: list[str]) -> None:
