@@ -60,7 +60,7 @@ def crud_tape() -> Tape:
     t.add(
         "GET",
         "/people",
-        json_body={"object": "list", "data": [people[0]], "total": 3},
+        json_body={"object": "list", "data": [people[1]], "total": 2},
         query={"role": "dev", "page": "1", "per_page": "1"},
     )
     return t

@@ -14,9 +14,15 @@ import httpx
 
 from stubforge.compile.hints import Hints
 from stubforge.compile.merge import write_output
-from stubforge.compile.pipeline import CompileOutput, compile_directory
+from stubforge.compile.pipeline import (
+    CompileOutput,
+    compile_directory,
+    compile_exchange_list,
+    exchanges_from,
+)
+from stubforge.evaluate.fidelity import project
 from stubforge.serve.config import ServeConfig
-from tests.record.conftest import Recorder
+from tests.record.conftest import Recorder, wait_for_lines
 from tests.server import running_server
 
 Call = tuple[str, str, dict[str, Any]]
@@ -61,9 +67,11 @@ class Comparison:
         return sum(1 for status, _ in self.mock if status >= 500)
 
     def summary(self, name: str) -> str:
+        fid = self.report.report.fidelity
         return (
             f"{name}: {self.same}/{len(self.calls)} probe calls the same "
-            f"({self.share:.1%}), mock 5xx: {self.mock_5xx}"
+            f"({self.share:.1%}), mock 5xx: {self.mock_5xx}; compile projected "
+            f"{fid.overall.text()}; held out {fid.held_out.text()}"
         )
 
 
@@ -97,9 +105,14 @@ def compare(
     recordings = tmp / "recordings"
     with start_real(tmp / "train") as real, recording(real.url, recordings, tmp) as client:
         trained = training(client)
-    assert isinstance(trained, list)
+        assert isinstance(trained, list)
+        wait_for_lines(recordings, len(trained))  # every exchange on disk before stopping
     output = compile_directory(recordings, Hints())
     write_output(tmp / "stubs", output)
+    exchanges = list(exchanges_from(recordings, []))
+    output.report.fidelity = project(
+        exchanges, output, lambda kept: compile_exchange_list(kept, Hints(), {})
+    )
     with start_real(tmp / "probe") as real, httpx.Client(base_url=real.url, timeout=10) as c:
         real_seen = run(c, probe)
     with (

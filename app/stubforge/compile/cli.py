@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from stubforge.compile.hints import HINTS_FILE, HintsError, load_hints
 
@@ -43,7 +44,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "not cover are kept, and what was added, updated or kept is reported",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="do not print the report")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument(
+        "--no-fidelity",
+        action="store_true",
+        help="skip the projected fidelity (the offline replay of the recordings against the "
+        "stubs, and the held-out replay, which compiles a second time)",
+    )
     p.set_defaults(handler=run)
+
+
+def _fidelity(args: argparse.Namespace, output: Any, hints: Any, hand: dict[str, str]) -> Any:
+    from stubforge.compile.pipeline import compile_exchange_list, exchanges_from
+    from stubforge.evaluate.fidelity import project
+
+    exchanges = list(exchanges_from(args.recordings, []))
+    return project(exchanges, output, lambda kept: compile_exchange_list(kept, hints, hand))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -91,7 +107,15 @@ def run(args: argparse.Namespace) -> int:
     except (HandEditedError, UnsafePathError) as exc:
         print(f"stubforge compile: {exc}", file=sys.stderr)
         return 1
-    if not args.quiet:
+    if not args.no_fidelity:
+        output.report.fidelity = _fidelity(args, output, hints, hand)
+    if args.json:
+        import json
+
+        from stubforge.compile.report import as_json
+
+        sys.stdout.write(json.dumps(as_json(output.report), indent=2) + "\n")
+    elif not args.quiet:
         sys.stdout.write(output.report.text())
     if changes is not None:
         from stubforge.compile.update import changes_text

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import Any, TextIO
 
 
 @dataclass
@@ -33,6 +33,8 @@ class Report:
     dropped: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     exchanges: int = 0
+    fidelity: Any = None
+    """The projected fidelity (``stubforge.evaluate.fidelity.Fidelity``), once evaluated."""
 
     def text(self) -> str:
         """The report as plain text (deterministic)."""
@@ -51,10 +53,24 @@ class Report:
         if self.dropped:
             lines.append("dropped:")
             lines.extend(f"  - {d}" for d in self.dropped)
+        if self.fidelity is not None:
+            lines.append(self.fidelity.text().rstrip("\n"))
         if self.written:
             lines.append("wrote:")
             lines.extend(f"  {w}" for w in self.written)
         return "\n".join(lines) + "\n"
+
+
+def as_json(report: Report) -> dict[str, Any]:
+    """The report as JSON data (``stubforge compile --json``)."""
+    return {
+        "exchanges": report.exchanges,
+        "routes": [dict(vars(r)) for r in report.routes],
+        "ambiguities": report.ambiguities,
+        "dropped": report.dropped,
+        "written": report.written,
+        "fidelity": None if report.fidelity is None else report.fidelity.as_dict(),
+    }
 
 
 class Progress:

@@ -1,0 +1,1 @@
+"""Evaluation of compiled stubs against the recordings they came from."""
