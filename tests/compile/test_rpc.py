@@ -132,3 +132,36 @@ def test_the_recorded_unknown_operation_answer_is_given_to_unseen_ones(tmp_path:
         unseen = _send(server.url, _form("AssumeRole", "2011-06-15"))
     assert known.text == "<GetCallerIdentityResponse/>"
     assert (unseen.status_code, unseen.text) == (400, error)
+
+
+def test_unseen_operations_get_the_providers_error_shape_per_family(tmp_path: Path) -> None:
+    tape = Tape("https://aws.cloud.example")
+    _record(tape, _form("ListTopics", "2010-03-31"), "<ListTopicsResponse/>")
+    not_found = (
+        "<ErrorResponse><Error><Type>Sender</Type><Code>NotFound</Code>"
+        "<Message>Topic does not exist</Message></Error><RequestId>r1</RequestId></ErrorResponse>"
+    )
+    _record(tape, _form("GetTopicAttributes", "2010-03-31"), not_found, status=404)
+    _record(tape, _target("AmazonSQS.ListQueues"), '{"QueueUrls":[]}')
+    missing = '{"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"no queue"}'
+    _record(tape, _target("AmazonSQS.GetQueueUrl"), missing, status=400)
+    _record(tape, _jsonrpc({"jsonrpc": "2.0", "id": 1, "method": "ok"}), '{"result":1}')
+    failed = '{"jsonrpc":"2.0","id":2,"error":{"code":-32000,"message":"boom"}}'
+    _record(tape, _jsonrpc({"jsonrpc": "2.0", "id": 2, "method": "fails"}), failed)
+    tape.write(tmp_path / "rec")
+    write_output(tmp_path / "stubs", compile_directory(tmp_path / "rec", Hints()))
+    with running_server(tmp_path / "stubs") as server:
+        xml = _send(server.url, _form("Publish", "2010-03-31"))
+        aws_json = _send(server.url, _target("AmazonSQS.DeleteQueue"))
+        jsonrpc = _send(server.url, _jsonrpc({"jsonrpc": "2.0", "id": 7, "method": "nope"}))
+        known = _send(server.url, _form("ListTopics", "2010-03-31"))
+    assert known.text == "<ListTopicsResponse/>"
+    assert xml.status_code == 400 and "<Code>InvalidAction</Code>" in xml.text
+    assert "<RequestId>r1</RequestId>" in xml.text  # the provider's envelope
+    assert aws_json.status_code == 400
+    assert aws_json.json()["__type"] == "UnknownOperationException"
+    assert jsonrpc.json() == {
+        "jsonrpc": "2.0",
+        "id": 7,
+        "error": {"code": -32601, "message": "Method not found"},
+    }

@@ -1,7 +1,8 @@
 """boto3 against moto's server, recorded through the real recorder, compiled, replayed:
 every call's result is the same, S3 uploads (ETag), downloads with checksum validation,
 HEAD, and three RPC-style services on one endpoint (SQS JSON, STS and SNS Query), where
-an operation never recorded gets an honest error, not another operation's answer."""
+an operation never recorded gets the provider's error shape with an unknown-operation code,
+never another operation's answer."""
 
 from __future__ import annotations
 
@@ -24,7 +25,6 @@ from tests.server import running_server
 from .aws import clients, moto_server, recorder
 
 botocore_exceptions = pytest.importorskip("botocore.exceptions")
-ResponseParserError = pytest.importorskip("botocore.parsers").ResponseParserError
 
 DOC = b'{"greeting": "hello",\n "list": [1, 2, 3]}\n'
 BLOB = bytes(range(256)) * 40  # binary, larger than the inline body limit
@@ -57,7 +57,19 @@ def script(c: dict[str, Any]) -> list[tuple[str, Any]]:
     call("caller", sts.get_caller_identity())
     call("create_topic", sns.create_topic(Name="events"))
     call("list_topics", sns.list_topics())
+    # the provider's errors, as the SDK reports them
+    missing_topic = "arn:aws:sns:us-east-1:123456789012:missing"
+    out.append(("missing_topic", _error(lambda: sns.get_topic_attributes(TopicArn=missing_topic))))
+    out.append(("missing_queue", _error(lambda: sqs.get_queue_url(QueueName="missing"))))
     return out
+
+
+def _error(action: Any) -> tuple[str, int]:
+    """The error code and HTTP status of a call that must fail."""
+    with pytest.raises(botocore_exceptions.ClientError) as failed:
+        action()
+    response = failed.value.response
+    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"]
 
 
 @pytest.fixture(scope="module")
@@ -78,18 +90,21 @@ def test_boto3_gets_the_same_results_from_the_compiled_stubs(
     with running_server(stubs, ServeConfig(watch=False, seed=1)) as mock:
         c = clients(mock.url)
         replayed = script(c)
-        # operations never recorded: an error, never another operation's answer. The
-        # near-miss 404 is JSON: the JSON protocol (SQS) reads it as a ClientError, the
-        # XML ones (SNS, STS) fail to parse it -- an error either way
-        with pytest.raises(botocore_exceptions.ClientError) as unseen_sqs:
-            c["sqs"].delete_queue(QueueUrl=recorded[9][1]["QueueUrl"])
-        with pytest.raises(ResponseParserError, match="no stub matched"):
-            c["sns"].list_subscriptions()
-        with pytest.raises(ResponseParserError, match="no stub matched"):
-            c["sts"].get_session_token()
+        # operations never recorded: the provider's error shape with an unknown-operation
+        # code (each protocol family its own), never another operation's answer
+        queue = recorded[9][1]["QueueUrl"]
+        unseen = {
+            "sqs": _error(lambda: c["sqs"].delete_queue(QueueUrl=queue)),
+            "sns": _error(lambda: c["sns"].list_subscriptions()),
+            "sts": _error(lambda: c["sts"].get_session_token()),
+        }
     for (name, want), (_, got) in zip(recorded, replayed, strict=True):
         assert got == want, (name, report)
-    assert unseen_sqs.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    assert unseen == {
+        "sqs": ("UnknownOperationException", 400),
+        "sns": ("InvalidAction", 400),
+        "sts": ("InvalidAction", 400),
+    }
 
 
 def test_an_edited_object_still_passes_the_sdk_checksum_validation(

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from stubforge.compile import rpc
+from stubforge.compile import rpc, unknownop
 from stubforge.compile.behaviour import (
     error_rules,
     infer_throttle,
@@ -220,32 +220,34 @@ def _service_document(
 def _unknown_operation_routes(
     compiled: list[tuple[RouteGroup, Commented, RouteReport]], used: set[str]
 ) -> list[Commented]:
-    """One low-priority route per RPC endpoint where the provider's answer to an operation
-    it does not know was recorded: unseen operations get that answer, not another's."""
-    found: dict[tuple[str, str], tuple[RouteGroup, dict[str, Any], RouteReport]] = {}
+    """Low-priority routes answering operations never recorded (see
+    :mod:`stubforge.compile.unknownop`): never another operation's success."""
+    families: dict[unknownop.Family, list[tuple[Exchange, dict[str, Any] | None]]] = {}
+    reports: dict[unknownop.Family, RouteReport] = {}
     for group, route, report in compiled:
-        answered = [ex for ex in group.exchanges if not ex.failed]
-        response = route.value.get("response")
-        if group.operation is None or not answered or not isinstance(response, dict):
-            continue
-        if all(rpc.unknown_operation(ex) for ex in answered):
-            found.setdefault((group.method, group.template), (group, response, report))
-    out = []
-    for (method, template), (group, response, report) in sorted(
-        found.items(), key=lambda kv: kv[0]
-    ):
-        rid = route_id(RouteGroup(group.service, method, template, None)) + "-unknown-operation"
-        base, n = rid, 2
-        while rid in used:
-            rid, n = f"{base}-{n}", n + 1
-        used.add(rid)
-        assert group.operation is not None
-        why = f"operations never recorded get the answer {group.operation.value!r} got"
-        report.notes.append(f"{rid}: {why}")
-        request = {"method": method, "path": template}
-        out.append(
-            Commented({"id": rid, "priority": -1, "request": request, "response": response}, [why])
+        family = group.operation and unknownop.family_of(
+            group.method, group.template, group.operation
         )
+        if not family:
+            continue
+        response = route.value.get("response")
+        single = response if isinstance(response, dict) else None
+        families.setdefault(family, []).extend((ex, single) for ex in group.exchanges)
+        reports.setdefault(family, report)
+    out = []
+    answers = unknownop.unknown_answers(families)
+    for family in sorted(answers, key=lambda f: (f.method, f.template, f.kind, f.field)):
+        response, why = answers[family]
+        base = route_id(RouteGroup("", family.method, family.template, None))
+        rid = f"{base}-unknown-{_slug(family.field or family.kind)}"
+        stem, n = rid, 2
+        while rid in used:
+            rid, n = f"{stem}-{n}", n + 1
+        used.add(rid)
+        reports[family].notes.append(f"{rid}: operations never recorded get {why}")
+        request = {"method": family.method, "path": family.template, **family.condition()}
+        fallback = {"id": rid, "priority": -1, "request": request, "response": response}
+        out.append(Commented(fallback, [f"operations never recorded get {why}"]))
     return out
 
 
