@@ -36,7 +36,10 @@ def test_schema_is_a_valid_draft_2020_12_schema(schema: dict[str, Any]) -> None:
 
 def test_published_schema_file_is_up_to_date(schema: dict[str, Any]) -> None:
     published = json.loads((ROOT / "docs" / "stubs.schema.json").read_text())
-    assert published == schema, "regenerate with: stubforge schema -o docs/stubs.schema.json"
+    assert published == schema, (
+        "regenerate with: stubforge schema -o docs/stubs.schema.json && "
+        "stubforge schema -o app/stubforge/model/stubs.schema.json"
+    )
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=[p.name for p in SAMPLES])

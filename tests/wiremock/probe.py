@@ -18,10 +18,16 @@ _SIMPLE = [
 ]
 
 
+def _class_sample(match: re.Match[str]) -> str:
+    """One character a ``[...]+`` class accepts: the start of its first range or char."""
+    return match.group(1)[0]
+
+
 def from_regex(pattern: str) -> str | None:
     text = pattern.removeprefix("^").removesuffix("$")
     for rx, repl in _SIMPLE:
         text = re.sub(rx, repl, text)
+    text = re.sub(r"\[([^\]^\\]+)\][+*]?", _class_sample, text)
     text = text.replace("\\.", ".").replace("\\/", "/")
     if re.search(r"[\\\[\](){}|?*+^$]", text):
         return None
@@ -95,12 +101,48 @@ def probe(mapping: dict[str, Any]) -> dict[str, Any] | None:
     return out
 
 
+def _json_from_paths(patterns: list[Any]) -> bytes | None:
+    """A JSON object for ``matchesJsonPath`` patterns of plain ``$.name`` paths."""
+    doc: dict[str, Any] = {}
+    for spec in patterns:
+        value = spec.get("matchesJsonPath")
+        expr, wanted = (value, "x") if isinstance(value, str) else (None, None)
+        if isinstance(value, dict):
+            expr, wanted = value.get("expression"), _value(value)
+        if not isinstance(expr, str) or wanted is None or not re.fullmatch(r"\$\.\w+", expr):
+            return None
+        doc[expr[2:]] = wanted
+    return json.dumps(doc).encode()
+
+
+def _text_from_patterns(patterns: list[Any]) -> bytes | None:
+    """One text that ``contains`` and ``matches`` patterns all accept."""
+    parts = [_value(spec) for spec in patterns]
+    if any(p is None for p in parts):
+        return None
+    text = " ".join(p for p in parts if p is not None)
+    for spec in patterns:
+        if "matches" in spec and not re.fullmatch(spec["matches"], text, re.S):
+            return None
+        if "contains" in spec and spec["contains"] not in text:
+            return None
+    return text.encode()
+
+
 def _body(patterns: list[Any]) -> bytes | None:
     if not patterns:
         return b""
-    if len(patterns) != 1 or not isinstance(patterns[0], dict):
+    if not all(isinstance(p, dict) for p in patterns):
+        return None
+    if len(patterns) > 1:
+        if all("matchesJsonPath" in p for p in patterns):
+            return _json_from_paths(patterns)
+        if all(set(p) <= {"contains", "matches"} for p in patterns):
+            return _text_from_patterns(patterns)
         return None
     spec = patterns[0]
+    if "matchesJsonPath" in spec:
+        return _json_from_paths(patterns)
     if "equalToJson" in spec:
         value = spec["equalToJson"]
         return (value if isinstance(value, str) else json.dumps(value)).encode()
