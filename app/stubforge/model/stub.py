@@ -107,6 +107,9 @@ class Route(Model):
     """Scenario state this route requires and/or moves to."""
     sequence: SequenceSpec | None = None
     """Responses returned in order, one per request (instead of response/responses)."""
+    validation: bool = True
+    """With ``serve --validate SPEC``: false exempts the requests of this route's operation
+    from validation against the spec."""
     recorded: RecordingWindow | None = None
     """When the exchanges this route was compiled from were recorded (written by
     ``stubforge compile``; ``stubforge check --max-age`` reads it)."""

@@ -57,6 +57,10 @@ class Violation:
     schema_ref: str
     """The spec pointer of the failing keyword's schema (``#/components/schemas/Charge/...``)."""
     keyword: str
+    expected: str = ""
+    """What the schema wants (``integer``, ``one of ['usd', 'eur']``, ``format email``)."""
+    got: str = ""
+    """What the value was (``string``, ``"gbp"``)."""
 
     @property
     def pointer(self) -> str:
@@ -141,7 +145,8 @@ class SchemaChecker:
                 return self._explain(best, schema)
         path = tuple(error.absolute_path)
         ref = self._schema_ref(schema, list(error.absolute_schema_path)[:-1])
-        return [Violation(path, describe(error), ref, str(error.validator))]
+        expected, got = expected_got(error)
+        return [Violation(path, describe(error), ref, str(error.validator), expected, got)]
 
     def _schema_ref(self, schema: Node, steps: list[Any]) -> str:
         """Follow the error's schema path through ``$ref`` to the spec pointer."""
@@ -180,6 +185,24 @@ def describe(error: Any) -> str:
     if kind in ("minLength", "maxLength", "minItems", "maxItems", "pattern", "multipleOf"):
         return f"expected {kind} {_short(want)}, got {_short(got)}"
     return str(error.message)[:200]
+
+
+def expected_got(error: Any) -> tuple[str, str]:
+    """The two sides of one jsonschema error, as short texts."""
+    kind, want, got = error.validator, error.validator_value, error.instance
+    if kind == "type":
+        return (" or ".join(want) if isinstance(want, list) else str(want)), json_type(got)
+    if kind == "enum":
+        return f"one of {_short(want)}", _short(got)
+    if kind == "required":
+        return "property " + str(error.message).split(" is a required")[0], "absent"
+    if kind == "additionalProperties":
+        return "no other properties", str(error.message).split("(")[-1].rstrip(")")
+    if kind == "format":
+        return f"format {want}", _short(got)
+    if isinstance(want, bool | int | float | str):
+        return f"{kind} {_short(want)}", _short(got)
+    return str(kind), _short(got)
 
 
 def _short(value: Any) -> str:

@@ -35,7 +35,7 @@ _NoDates.yaml_implicit_resolvers = {
 }
 
 
-class SpecError(Exception):
+class SpecError(ValueError):
     """The file cannot be read as an OpenAPI or Swagger document."""
 
 

@@ -186,6 +186,21 @@ def _add_behaviour_arguments(p: argparse.ArgumentParser) -> None:
         default=1.0,
         help="multiply every injected delay (default 1)",
     )
+    p.add_argument(
+        "--validate",
+        type=Path,
+        default=None,
+        metavar="SPEC",
+        help="check every request against this OpenAPI/Swagger spec (routes opt out with "
+        "validation: false)",
+    )
+    p.add_argument(
+        "--validation",
+        choices=["hard", "soft"],
+        default="hard",
+        help="hard: answer 400/422 with the violations; soft: answer normally, violations in "
+        "the X-Stubforge-Violations header and the journal (default hard)",
+    )
 
 
 def config_from_args(args: argparse.Namespace) -> ServeConfig:
@@ -219,6 +234,8 @@ def config_from_args(args: argparse.Namespace) -> ServeConfig:
         cors=origins(args.cors),
         cors_credentials=args.cors_credentials,
         access_log=not args.no_access_log,
+        validate=args.validate,
+        validation=args.validation,
     )
 
 
@@ -306,9 +323,12 @@ def run(args: argparse.Namespace, build_app: Callable[[ServerState], ASGIApp]) -
     except TlsError as exc:
         print(f"stubforge serve: {exc}", file=sys.stderr)
         return 2
-    served = uvicorn_config(
-        build_app(state), config.host, config.port, args.log_level, config.http_limits
-    )
+    try:
+        app = build_app(state)
+    except ValueError as exc:  # --validate: the spec cannot be read
+        print(f"stubforge serve: --validate: {exc}", file=sys.stderr)
+        return 2
+    served = uvicorn_config(app, config.host, config.port, args.log_level, config.http_limits)
     scheme = "http"
     if tls is not None:
         served.ssl_certfile, served.ssl_keyfile, scheme = str(tls.cert), str(tls.key), "https"

@@ -81,6 +81,11 @@ class ServeConfig:
     """``--cors-credentials``: allow credentialed requests from those origins."""
     access_log: bool = False
     """Log one line per request (``stubforge serve`` turns it on; ``--no-access-log``)."""
+    validate: Path | None = None
+    """``--validate SPEC``: hold requests to this OpenAPI/Swagger spec (off: no cost)."""
+    validation: str = "hard"
+    """``--validation``: ``hard`` answers 400/422 to a violating request, ``soft`` answers
+    normally and reports the violations in a header and the journal."""
     tune_process: bool = False
     """Tune the garbage collector for a large, long-lived stub set (``serve/heap.py``).
     Only ``stubforge serve``'s own process sets it: a library changes nothing global in
