@@ -2,12 +2,14 @@
 
 Mappings keep their insertion order; short mappings and lists of scalars are written
 in flow style (``{method: GET, path: /v1/x}``); strings are plain when YAML reads them
-back unchanged, else JSON-quoted (valid YAML). :class:`Commented` attaches comment lines
-above a value (a list item or a mapping entry).
+back unchanged, multi-line strings are literal blocks (``|``) when YAML reads them back
+exactly, else JSON-quoted (valid YAML). :class:`Commented` attaches comment lines above a
+value (a list item or a mapping entry).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -23,6 +25,8 @@ _UNPRINTABLE = re.compile(
 """Characters YAML may not carry as they are, or reads as line breaks inside quotes (NEL,
 U+2028, U+2029): escaped as ``\\uXXXX`` in quoted strings."""
 _FLOW_WIDTH = 88
+_BLOCK_MAX = 64 << 10
+"""Longer multi-line strings stay quoted (reading them back to check costs time)."""
 
 
 @dataclass
@@ -64,12 +68,43 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
 
 
+@functools.lru_cache(maxsize=4096)
+def block(text: str) -> tuple[str, tuple[str, ...]] | None:
+    """A multi-line string as a literal block: the indicator after ``|`` and the lines
+    (relative to the block's indentation), or None when YAML would not give ``text`` back
+    exactly that way (checked by reading it back)."""
+    body = text.rstrip("\n")
+    if "\n" not in body or len(text) > _BLOCK_MAX or _UNPRINTABLE.search(text) or "\r" in text:
+        return None
+    trailing = len(text) - len(body)
+    indicator = ("2" if body[:1] in (" ", "\t") else "") + {0: "-", 1: ""}.get(trailing, "+")
+    content = tuple(body.split("\n")) + ("",) * max(trailing - 1, 0)
+    written = f"k: |{indicator}\n" + "".join(f"  {line}\n" if line else "\n" for line in content)
+    try:
+        if yaml.safe_load(written) != {"k": text}:
+            return None
+    except yaml.YAMLError:
+        return None
+    return indicator, content
+
+
+def _block_lines(prefix: str, value: Any, indent: int) -> list[str] | None:
+    found = block(value) if isinstance(value, str) else None
+    if found is None:
+        return None
+    indicator, content = found
+    pad = " " * (indent + 2)
+    return [f"{prefix} |{indicator}", *(f"{pad}{line}" if line else "" for line in content)]
+
+
 def _is_scalar(value: Any) -> bool:
     return not isinstance(value, dict | list | Commented)
 
 
 def _flow(value: Any) -> str | None:
     """Flow-style text of a small value, or None when it should be written in blocks."""
+    if isinstance(value, str) and "\n" in value and block(value) is not None:
+        return None  # written as a literal block, in block style
     if _is_scalar(value):
         return scalar(value)
     if isinstance(value, Commented):
@@ -111,6 +146,10 @@ def _mapping(value: dict[str, Any], indent: int, lines: list[str], first: str = 
 
 
 def _entry(prefix: str, value: Any, indent: int, lines: list[str]) -> None:
+    literal = _block_lines(prefix, value, indent)
+    if literal is not None:
+        lines.extend(literal)
+        return
     flow = _flow(value)
     if flow is not None and (len(prefix) + 1 + len(flow) <= _FLOW_WIDTH or _is_scalar(value)):
         lines.append(f"{prefix} {flow}")
@@ -128,6 +167,10 @@ def _sequence(value: list[Any], indent: int, lines: list[str]) -> None:
         if isinstance(item, Commented):
             _comments(item.comments, indent, lines)
             item = item.value
+        literal = _block_lines(f"{pad}-", item, indent)
+        if literal is not None:
+            lines.extend(literal)
+            continue
         flow = _flow(item)
         if flow is not None and (len(pad) + 2 + len(flow) <= _FLOW_WIDTH or _is_scalar(item)):
             lines.append(f"{pad}- {flow}")
