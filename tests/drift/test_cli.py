@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 from pathlib import Path
 
 import pytest
@@ -166,7 +167,13 @@ def test_written_recordings_compare_offline_and_compile(
         ("get-v1-orders", "field-added"),
         ("get-v1-search", "rate-limit-changed"),
     } <= found
-    assert main(["compile", str(written), "-o", str(tmp_path / "new-stubs"), "-q"]) == 0
-    assert (
-        main(["drift", "--stubs", str(tmp_path / "new-stubs"), "--recordings", str(written)]) == 0
-    )
+    fresh = tmp_path / "new-stubs"
+    assert main(["compile", str(written), "-o", str(fresh), "-q"]) == 0
+    assert main(["drift", "--stubs", str(fresh), "--recordings", str(written)]) == 0
+    # compile --update refreshes the v1 stubs in place: then v2 is no longer drift.
+    refreshed = tmp_path / "refreshed"
+    shutil.copytree(v1_recorded.stubs, refreshed)
+    assert main(["compile", str(written), "-o", str(refreshed), "--update", "-q"]) == 0
+    capsys.readouterr()
+    assert main(["drift", "--stubs", str(refreshed), "--recordings", str(written), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["summary"]["breaking"] == 0

@@ -7,8 +7,17 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from .conftest import Recorded
-from .helpers import WRITES, kinds, run_live
+from stubforge.compile.pipeline import exchanges_from
+from stubforge.drift.behaviour import Thresholds
+from stubforge.drift.live import live_drift
+from stubforge.drift.probe import Budget
+from stubforge.drift.secrets import Secrets
+from stubforge.redact.redactor import Redactor
+from stubforge.redact.rules import load_ruleset
+from tests.record.conftest import REDACT_KEY
+
+from .conftest import TOKEN, Recorded
+from .helpers import WRITES, index_of, kinds, run_live
 from .provider import Running
 
 V2_CHANGES = {
@@ -63,3 +72,21 @@ def test_writes_are_not_probed_unless_allowed(v1_recorded: Recorded, v1: Running
     }
     assert report.exit_code == 0
     assert report.requests_sent == sum(r.answers for r in report.routes)
+
+
+def test_max_requests_caps_the_run_and_says_so(v1_recorded: Recorded, v1: Running) -> None:
+    report = live_drift(
+        index_of(v1_recorded.stubs),
+        v1.url,
+        list(exchanges_from(v1_recorded.recordings, [])),
+        "stubs",
+        secrets=Secrets({"authorization": f"Bearer {TOKEN}"}),
+        redactor=Redactor(load_ruleset(), REDACT_KEY.encode()),
+        allowed=[],
+        budget=Budget(samples=5, rps=500, max_requests=6),
+        limits=Thresholds(),
+    )
+    assert report.requests_sent == 6
+    assert any("--max-requests 6 cut the run short" in n for n in report.notes)
+    # Rounds: every planned request once before any is repeated.
+    assert sum(1 for r in report.routes if r.answers) == 4  # the four read routes

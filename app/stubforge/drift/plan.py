@@ -1,6 +1,6 @@
 """Which requests a live run sends: recorded requests (or, for literal read routes, one
 built from the stubs), matched to their route, deduplicated, checked for safety and for
-secrets, at most ``per_route`` distinct requests per route.
+secrets, at most ``per_route`` distinct requests per route, routes interleaved.
 
 Pure: the plan is data; :mod:`stubforge.drift.probe` sends it.
 """
@@ -144,4 +144,13 @@ def build_plan(
         if reasons and not any(p.route_id == stubs.id for p in plan.requests):
             kind = "unsafe" if "is not a read" in reasons[0] else "secrets"
             plan.skipped.append(Skipped(stubs.id, kind, reasons[0]))
+    # Interleave routes (every route's first request, then every second one...) so that a
+    # budget cut still leaves every route an answer.
+    seen: dict[str, int] = {}
+    ranked = []
+    for n, planned in enumerate(plan.requests):
+        rank = seen.get(planned.route_id, 0)
+        seen[planned.route_id] = rank + 1
+        ranked.append((rank, n, planned))
+    plan.requests = [p for _, _, p in sorted(ranked, key=lambda t: (t[0], t[1]))]
     return plan
