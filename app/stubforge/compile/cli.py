@@ -43,6 +43,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="merge into the compiled stubs already in --out: routes these recordings do "
         "not cover are kept, and what was added, updated or kept is reported",
     )
+    p.add_argument(
+        "--spec",
+        type=Path,
+        metavar="SPEC",
+        help="an OpenAPI/Swagger spec: operations never recorded and documented errors are "
+        "added in <service>.spec.compiled.yaml (docs/openapi.md)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="do not print the report")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument(
@@ -91,6 +98,13 @@ def run(args: argparse.Namespace) -> int:
     if output.report.exchanges == 0:
         print(f"stubforge compile: no exchanges in {args.recordings}", file=sys.stderr)
         return 1
+    if getattr(args, "spec", None) is not None:
+        from stubforge.openapi.cli import enrich_output
+
+        problem = enrich_output(args.spec, output)
+        if problem is not None:
+            print(f"stubforge compile --spec: {problem}", file=sys.stderr)
+            return 2
     changes = None
     if args.update:
         import yaml

@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 _EXTRA = "the OpenAPI commands need the openapi extra: pip install 'stubforge[openapi]'"
 
@@ -131,3 +132,21 @@ def run_check(args: argparse.Namespace) -> int:
             print(unknown)
         print(result.summary(), file=sys.stderr)
     return 0 if result.ok else 1
+
+
+def enrich_output(spec_path: Path, output: Any) -> str | None:
+    """``compile --spec``: add the spec's file to the compiler's output; a problem as text."""
+    try:
+        from stubforge.openapi.enrich import enrich
+        from stubforge.openapi.spec import Spec, SpecError
+    except ModuleNotFoundError:
+        return _EXTRA
+    try:
+        enrichment = enrich(Spec.load(spec_path), output.files)
+    except SpecError as exc:
+        return str(exc)
+    output.files[enrichment.file_name] = enrichment.text
+    for fact in enrichment.facts:
+        print(f"  spec: {fact}", file=sys.stderr)
+    print(f"stubforge compile: {enrichment.summary()}", file=sys.stderr)
+    return None
