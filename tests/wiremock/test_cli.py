@@ -49,3 +49,15 @@ def test_the_feature_mappings(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 def test_a_missing_source_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["import", "wiremock", str(tmp_path / "nope")]) == 2
     assert capsys.readouterr().err.startswith("stubforge import: no such file or directory")
+
+
+def test_existing_stub_files_are_not_overwritten_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = DATA / "wiremock-features" / "mappings" / "priority.json"
+    (tmp_path / "priority.yaml").write_text("version: 1\nroutes: []\n")
+    assert main(["import", "wiremock", str(source), "-o", str(tmp_path)]) == 2
+    assert "would overwrite" in capsys.readouterr().err
+    assert (tmp_path / "priority.yaml").read_text() == "version: 1\nroutes: []\n"
+    assert main(["import", "wiremock", str(source), "-o", str(tmp_path), "--force"]) == 0
+    assert "catch-all" in (tmp_path / "priority.yaml").read_text()

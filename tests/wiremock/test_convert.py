@@ -149,3 +149,11 @@ def test_what_is_not_converted_is_named_by_pointer() -> None:
     proxy = _convert({"request": {}, "response": {"proxyBaseUrl": "http://x"}})
     assert (proxy.outcome, proxy.issues[0].pointer) == ("none", "/mappings/0/response/proxyBaseUrl")
     assert json.dumps(str(proxy.issues[0])).startswith('"mappings/a.json#/mappings/0/response')
+
+
+def test_a_url_pattern_over_the_query_string_is_reported() -> None:
+    converted = _convert({"request": {"urlPattern": "/a\\?b=[0-9]+"}, "response": {}})
+    assert [i.pointer for i in converted.issues] == ["/mappings/0/request/urlPattern"]
+    assert _route({"request": {"urlPattern": "/a/(b|c)"}, "response": {}})["request"]["path"] == (
+        "/a/{rest:path}"
+    )

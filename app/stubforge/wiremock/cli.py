@@ -14,7 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from stubforge.wiremock.convert import convert
-from stubforge.wiremock.emit import ImportResult, write
+from stubforge.wiremock.emit import ImportResult, targets, write
 from stubforge.wiremock.issues import Issue
 from stubforge.wiremock.source import Mapping, read_mappings
 
@@ -32,16 +32,24 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "-o", "--out", type=Path, default=Path("stubs"), metavar="DIR", help="default ./stubs"
     )
     p.add_argument("--report", type=Path, metavar="FILE.json", help="write the report as JSON")
+    p.add_argument("--force", action="store_true", help="overwrite stub files that exist")
     p.set_defaults(handler=run)
 
 
-def import_wiremock(source: Path, out: Path) -> ImportResult:
+class Exists(Exception):
+    """Stub files the import would overwrite."""
+
+
+def import_wiremock(source: Path, out: Path, force: bool = False) -> ImportResult:
     result = ImportResult()
     for item in read_mappings(source):
         if isinstance(item, Mapping):
             result.converted.append(convert(item))
         else:
             result.unreadable.append(Issue(item.file, "", item.message))
+    existing = [t for t in targets(result, out) if t.exists()]
+    if existing and not force:
+        raise Exists(", ".join(str(t) for t in existing))
     write(result, out)
     return result
 
@@ -59,7 +67,11 @@ def run(args: argparse.Namespace) -> int:
     if not args.source.exists():
         print(f"stubforge import: no such file or directory: {args.source}", file=sys.stderr)
         return 2
-    result = import_wiremock(args.source, args.out)
+    try:
+        result = import_wiremock(args.source, args.out, args.force)
+    except Exists as exc:
+        print(f"stubforge import: would overwrite {exc}; pass --force", file=sys.stderr)
+        return 2
     for issue in result.issues():
         print(issue)
     print(summary(result))

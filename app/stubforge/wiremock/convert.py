@@ -111,7 +111,7 @@ def _request(spec: dict[str, Any], notes: Notes) -> dict[str, Any]:
     elif "urlPattern" in spec or "urlPathPattern" in spec:
         key = "urlPattern" if "urlPattern" in spec else "urlPathPattern"
         pattern = str(spec[key])
-        if key == "urlPattern" and "?" in pattern.replace("\\?", "?").split("(")[0][1:]:
+        if key == "urlPattern" and "\\?" in pattern:  # an escaped '?': the query is part of it
             notes.add(f"{at}/{key}", "a URL pattern covering the query string")
         out["path"], regex = _pattern_path(pattern)
         if regex is not None and regex != anchored(".*"):

@@ -38,6 +38,12 @@ def stub_name(source: str) -> str:
     return "/".join(parts[1:] if len(parts) > 1 and parts[0] == "mappings" else parts)
 
 
+def targets(result: ImportResult, out: Path) -> list[Path]:
+    """The stub files an import would write (to refuse overwriting existing ones)."""
+    sources = {c.file for c in result.converted if c.route is not None}
+    return [out / stub_name(source) for source in sorted(sources)]
+
+
 def write(result: ImportResult, out: Path) -> None:
     """Validate and write every converted route; fills ``result.written``."""
     out.mkdir(parents=True, exist_ok=True)
