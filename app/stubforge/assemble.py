@@ -23,6 +23,10 @@ def build_app(state: ServerState) -> Dispatcher:
         replay.observers.append(state.metrics.observe)
     if state.config.access_log:
         replay.observers.append(AccessLog().observe)
+    if state.config.otel:
+        from stubforge.serve.tracing import Tracing
+
+        replay.observers.append(Tracing().observe)
     if state.config.validate is not None:
         return Dispatcher(state, validating(replay, state), create_admin(state))
     return Dispatcher(state, replay, create_admin(state))

@@ -162,6 +162,13 @@ def _seed(text: str) -> int:
 
 
 def _add_behaviour_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--otel",
+        action="store_true",
+        default=(os.environ.get("STUBFORGE_OTEL") or "").lower() in ("1", "true", "yes"),
+        help="one OpenTelemetry span per request, exported over OTLP/HTTP as the OTEL_* "
+        "variables say (the otel extra; default off, or $STUBFORGE_OTEL)",
+    )
     # argparse applies ``type`` to a string default, so a bad $STUBFORGE_SEED is reported
     p.add_argument(
         "--seed",
@@ -234,6 +241,7 @@ def config_from_args(args: argparse.Namespace) -> ServeConfig:
         cors=origins(args.cors),
         cors_credentials=args.cors_credentials,
         access_log=not args.no_access_log,
+        otel=args.otel,
         validate=args.validate,
         validation=args.validation,
     )
@@ -292,6 +300,18 @@ def run(args: argparse.Namespace, build_app: Callable[[ServerState], ASGIApp]) -
         return 2
     configure_logging(args.log_level, args.log_format)
     raise_fd_limit()
+    if config.otel:
+        try:
+            from stubforge.serve.tracing import install_exporter
+
+            install_exporter()
+        except ModuleNotFoundError as exc:
+            print(
+                f"stubforge serve: --otel needs OpenTelemetry ({exc.name} is missing): "
+                "from a checkout of stubforge, pip install '.[otel]'",
+                file=sys.stderr,
+            )
+            return 2
     state, errors = ServerState.initial(config)
     if state is None:
         for err in errors:

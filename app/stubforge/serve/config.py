@@ -79,6 +79,8 @@ class ServeConfig:
     """``--cors``: origins allowed for services without a ``cors:`` of their own."""
     cors_credentials: bool = False
     """``--cors-credentials``: allow credentialed requests from those origins."""
+    otel: bool = False
+    """``--otel``: one OpenTelemetry span per request (``serve/tracing.py``); off: no cost."""
     access_log: bool = False
     """Log one line per request (``stubforge serve`` turns it on; ``--no-access-log``)."""
     validate: Path | None = None
