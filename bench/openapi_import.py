@@ -4,7 +4,8 @@
 
 With ``--copies N`` the spec's paths are repeated N times under ``/copyK`` prefixes (same
 components), to reach a given operation count from a real spec. Prints the operation
-count, the import time (``stubforge import openapi`` in a fresh process, wall clock), the
+count, the import time (``stubforge import openapi`` in a fresh process: wall clock and CPU
+time, the latter less disturbed by other load on a shared machine), the
 importer's peak RSS, and the RSS of ``stubforge serve`` on the result after start-up and
 after one request to every route.
 """
@@ -89,7 +90,8 @@ def main() -> None:
         check=True,
     )
     seconds = time.perf_counter() - started
-    import_rss = int(done.stderr.strip().splitlines()[-1])
+    rss_text, user, system = done.stderr.strip().splitlines()[-1].split()
+    import_rss, cpu = int(rss_text), float(user) + float(system)
     stub_file = next((tmp / "stubs").glob("*.yaml"))
     routes = yaml.safe_load(stub_file.read_text())["routes"]
     port = _free_port()
@@ -132,7 +134,10 @@ def main() -> None:
         server.wait(10)
     size = stub_file.stat().st_size // 1024
     print(f"operations: {ops}, routes: {len(routes)}, stub file: {size} KiB")
-    print(f"import: {seconds:.2f} s wall, peak RSS {import_rss / 1024:.0f} MiB")
+    print(
+        f"import: {seconds:.2f} s wall, {cpu:.2f} s CPU (user+sys), "
+        f"peak RSS {import_rss / 1024:.0f} MiB"
+    )
     print(
         f"serve: RSS {rss_start / 1024:.0f} MiB after start, {rss_after / 1024:.0f} MiB "
         f"after one request per route"

@@ -84,6 +84,12 @@ class BodyMaker:
                 headers["content-type"] = ctype
             return
         headers["content-type"] = ctype if "*" not in ctype else "application/octet-stream"
+        if "xml" in ctype and not isinstance(value, str):
+            self.report.note(
+                media.node.pointer, f"{ctype} bodies are not generated: served empty", "changed"
+            )
+            out["body"] = ""
+            return
         if isinstance(value, str) and (ctype.startswith("text/") or "xml" in ctype or value):
             out["body"] = value
         elif ctype.startswith("text/"):
