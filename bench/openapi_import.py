@@ -74,7 +74,7 @@ def main() -> None:
         [
             "/usr/bin/time",
             "-f",
-            "%M",
+            "%M %U %S",
             sys.executable,
             "-m",
             "stubforge.cli",
