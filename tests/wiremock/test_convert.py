@@ -157,3 +157,17 @@ def test_a_url_pattern_over_the_query_string_is_reported() -> None:
     assert _route({"request": {"urlPattern": "/a/(b|c)"}, "response": {}})["request"]["path"] == (
         "/a/{rest:path}"
     )
+
+
+def test_malformed_mappings_are_reported_not_raised() -> None:
+    for data in [
+        {"priority": "high", "request": {}, "response": {}},
+        {"request": {"basicAuthCredentials": {}}, "response": {}},
+        {"request": {}, "response": {"delayDistribution": {"type": "uniform"}}},
+        {"request": {}, "response": {"status": "teapot"}},
+        {"request": {"queryParameters": []}, "response": {"headers": []}},
+        {"request": {"bodyPatterns": {}}, "response": {"chunkedDribbleDelay": {}}},
+    ]:
+        converted = _convert(data)
+        assert converted.issues, data
+        assert all(i.file == "mappings/a.json" for i in converted.issues)

@@ -29,6 +29,17 @@ _NOT_CONVERTED = {
 
 
 def convert(mapping: Mapping) -> Converted:
+    """The route for ``mapping``; a mapping whose values have the wrong types (a text
+    ``priority``, a delay without its fields) is reported as not converted."""
+    try:
+        return _convert(mapping)
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        notes = Notes(mapping.file, mapping.pointer)
+        notes.add("", f"malformed mapping ({type(exc).__name__}: {exc})")
+        return Converted(mapping.file, mapping.pointer, None, notes.issues)
+
+
+def _convert(mapping: Mapping) -> Converted:
     notes = Notes(mapping.file, mapping.pointer)
     data = mapping.data
     bodies: dict[str, bytes] = {}
