@@ -185,3 +185,41 @@ def test_an_unreachable_redis_raises_store_unavailable() -> None:
                 await call()
 
     run(lambda: RedisStore(url, timeout=0.5), body)
+
+
+def test_redis_keys_expire_with_their_window_or_the_state_ttl(
+    redis_server: RedisServer, namespace: str
+) -> None:
+    import redis as redis_sync
+
+    from stubforge.model.ratelimit import FixedWindow
+
+    async def body(store: Store) -> None:
+        assert isinstance(store, RedisStore)
+        await store.update("s", "scenario:checkout", lambda old: ("paid", None))
+        answer = await store.rate_limit("s", "limit:r:key-1", FixedWindow(limit=5, per="2s"))
+        assert answer[0] == 1 and answer[1] == 4
+
+    run(lambda: RedisStore(redis_server.url, namespace, ttl=600), body)
+    raw = redis_sync.Redis.from_url(redis_server.url)
+    base = f"stubforge:{namespace}:s:"
+    assert 0 < raw.pttl(base + "scenario:checkout") <= 600_000
+    assert 0 < raw.pttl(base + "limit:r:key-1") <= 2001
+    # rate-limit keys are in no set: a million clients leave no trace once their window ends
+    assert not [k for k in raw.scan_iter(f"stubforge:{namespace}:#keys:*") if b"limit" in k]
+
+
+def test_a_corrupt_value_reads_as_absent(redis_server: RedisServer, namespace: str) -> None:
+    import redis as redis_sync
+
+    raw = redis_sync.Redis.from_url(redis_server.url)
+    raw.set(f"stubforge:{namespace}:s:count:a", b"\xff{not json")
+    raw.set(f"stubforge:{namespace}:s:scenario:x", b"[[[")
+    raw.sadd(f"stubforge:{namespace}:#keys:s:scenario", "scenario:x")
+
+    async def body(store: Store) -> None:
+        assert await store.get("s", "count:a") is None
+        assert await store.items("s", "scenario:") == {}
+        assert await store.update("s", "count:a", increment) == 1  # starts over
+
+    run(lambda: RedisStore(redis_server.url, namespace), body)

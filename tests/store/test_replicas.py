@@ -269,3 +269,25 @@ def test_serve_refuses_bad_store_settings(
     (tmp_path / "a.yaml").write_text(SHOP)
     assert main(["serve", "--stubs", str(tmp_path), "--port", "0", *args]) == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "garbage", [b"not json", b"[1, 2, 3]", b'{"a": 1}', b"\xff\xfe", b"[" * 5000, b'["profile"]']
+)
+def test_a_malformed_settings_message_does_not_stop_profile_sync(
+    replicas: tuple[RunningServer, RunningServer],
+    client: httpx.Client,
+    redis_server: RedisServer,
+    namespace: str,
+    garbage: bytes,
+) -> None:
+    import redis as redis_sync
+
+    a, b = replicas
+    time.sleep(0.2)  # both replicas subscribed
+    redis_sync.Redis.from_url(redis_server.url).publish(f"stubforge:{namespace}:#settings", garbage)
+    client.put(a.url + "/__admin/profile", json={"profile": "outage"})
+    assert _eventually(lambda: client.get(b.url + "/checkout").status_code == 503)
+    health = client.get(b.url + "/__admin/health").json()
+    assert health["status"] == "ok"
+    assert health["tasks"]["profile sync"]["state"] == "running"

@@ -64,6 +64,23 @@ def token_bucket(spec: TokenBucket, state: Any, now: float) -> tuple[Any, Decisi
     return [tokens, now], Decision(False, capacity, 0, full, (1.0 - tokens) / rate)
 
 
+def lifetime(spec: RateLimit) -> float:
+    """Seconds after its last update when a counter's state can no longer differ from a
+    fresh one: the window, or the time an empty bucket takes to fill. The store drops it
+    then, so per-client counters do not accumulate."""
+    if isinstance(spec, TokenBucket):
+        return spec.capacity * spec.per / spec.limit
+    return float(spec.per)
+
+
+def from_store(spec: RateLimit, answer: tuple[int, ...]) -> Decision:
+    """The :class:`Decision` of a store that decides in its own clock
+    (``(allowed, remaining, reset_ms, retry_ms)``, see ``RedisStore.rate_limit``)."""
+    allowed, remaining, reset_ms, retry_ms = answer[:4]
+    shown = spec.capacity if isinstance(spec, TokenBucket) else spec.limit
+    return Decision(bool(allowed), shown, max(0, remaining), reset_ms / 1000, retry_ms / 1000)
+
+
 def step(spec: RateLimit, now: float) -> Any:
     """The store updater applying ``spec`` at time ``now``."""
     if isinstance(spec, FixedWindow):

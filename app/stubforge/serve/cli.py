@@ -115,6 +115,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="keeps deployments sharing one Redis apart (default 'default')",
     )
     p.add_argument(
+        "--state-ttl",
+        type=_state_ttl,
+        default=os.environ.get("STUBFORGE_STATE_TTL") or "24h",
+        help="how long a session's scenario states, sequence positions and counters live "
+        "after their last change (default 24h, or $STUBFORGE_STATE_TTL; 0 keeps them until "
+        "reset); rate-limit state lives as long as its window",
+    )
+    p.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )
     _add_behaviour_arguments(p)
@@ -152,6 +160,20 @@ def _count(what: str, env: str) -> Callable[[str], int]:
             ) from None
 
     return parse
+
+
+def _state_ttl(text: str) -> float | None:
+    from stubforge.model.duration import parse_duration
+
+    try:
+        seconds = float(text) if text.strip().replace(".", "", 1).isdigit() else None
+        if seconds is None:
+            seconds = parse_duration(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"state TTL {text!r} is not a duration such as 30m, 24h or 3600"
+        ) from None
+    return None if seconds == 0 else seconds
 
 
 def _seed(text: str) -> int:
@@ -227,6 +249,7 @@ def config_from_args(args: argparse.Namespace) -> ServeConfig:
         latency_multiplier=args.latency_multiplier,
         store=args.store,
         store_namespace=args.store_namespace,
+        state_ttl=args.state_ttl,
         on_miss=args.on_miss,
         upstream=args.upstream,
         recordings=args.recordings,

@@ -50,6 +50,10 @@ class ServeConfig:
     store: str = "memory"
     """Where behaviour state lives: ``memory`` or a Redis URL shared by replicas
     (``--store`` / ``STUBFORGE_STORE``)."""
+    state_ttl: float | None = 24 * 3600.0
+    """Seconds behaviour state (scenario states, sequence positions, counters) of a
+    session lives after its last change (``--state-ttl``; None: until reset). Rate-limit
+    state lives as long as its window."""
     store_namespace: str = "default"
     """Separates the state of deployments sharing one Redis (``--store-namespace``)."""
     on_miss: str = "404"

@@ -178,9 +178,14 @@ async def _rate_limit(
     if limit is None:
         return
     key = f"limit:{behaviour.limiter}:{ratelimit.client_key(limit, req)}"
-    decision: ratelimit.Decision = await state.store.update(
-        req.session, key, ratelimit.step(limit, now)
-    )
+    in_store = getattr(state.store, "rate_limit", None)
+    decision: ratelimit.Decision
+    if in_store is not None:  # shared by replicas: decided atomically in the store's clock
+        decision = ratelimit.from_store(limit, await in_store(req.session, key, limit))
+    else:
+        decision = await state.store.update(
+            req.session, key, ratelimit.step(limit, now), ttl=ratelimit.lifetime(limit)
+        )
     plan.extra += ratelimit.headers(limit, decision, behaviour.limiter, now)
     if not decision.allowed:
         assert behaviour.refused is not None

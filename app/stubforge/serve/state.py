@@ -74,7 +74,7 @@ class ServerState:
         self._reload_lock = asyncio.Lock()
         self.started = time.time()
         """When serving began: the origin of error windows with ``origin: start``."""
-        self.store: Store = open_store(config.store, config.store_namespace)
+        self.store: Store = open_store(config.store, config.store_namespace, config.state_ttl)
         """Scenario states, sequence positions and counters, per session (shared by the
         replicas using the same Redis store)."""
         self.streams = RandomStreams(config.seed)

@@ -7,7 +7,9 @@ JSON data (numbers, strings, lists, dicts) so that any backend can hold them.
 
 Keys are namespaced by a prefix: ``scenario:NAME``, ``sequence:ROUTE``, ``count:RULE``,
 ``limit:LIMITER:KEY``, ``profile-seen:NAME``. The session ``""`` is the default session
-(requests without ``X-Stubforge-Session``).
+(requests without ``X-Stubforge-Session``). Every key expires: ``ttl`` seconds after its
+last update when the updater gives one (a rate-limit window), else after the store's
+time to live (``--state-ttl``, 24 h by default); an expired key reads as absent.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ Updater = Callable[[Any], tuple[Any, R]]
 class Store(Protocol):
     """Where the server keeps behaviour state, isolated per session."""
 
-    async def update(self, session: str, key: str, fn: Updater[R]) -> R:
-        """Atomically replace the value of ``key`` with ``fn(old)[0]``; return ``fn(old)[1]``."""
+    async def update(self, session: str, key: str, fn: Updater[R], ttl: float | None = None) -> R:
+        """Atomically replace the value of ``key`` with ``fn(old)[0]``; return ``fn(old)[1]``.
+        The key expires ``ttl`` seconds later (default: the store's own time to live)."""
         ...
 
     async def get(self, session: str, key: str) -> Any:

@@ -34,13 +34,14 @@ def store_setting_error(url: str, namespace: str) -> str | None:
     return None
 
 
-def open_store(url: str, namespace: str) -> Store:
-    """The store for ``url`` (it connects lazily, on first use)."""
+def open_store(url: str, namespace: str, ttl: float | None = None) -> Store:
+    """The store for ``url`` (it connects lazily, on first use); keys live ``ttl`` seconds
+    after their last update (None: until cleared)."""
     if url == MEMORY:
-        return MemoryStore()
+        return MemoryStore(ttl)
     from stubforge.store.redis_store import RedisStore
 
-    return RedisStore(url, namespace)
+    return RedisStore(url, namespace, ttl=ttl)
 
 
 def check_reachable(url: str, timeout: float = 3.0) -> str | None:
