@@ -49,7 +49,7 @@ header_text = st.lists(
 ).map(lambda parts: "".join(parts).strip() or "x")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(text=nasty)
 def test_escaped_text_renders_to_itself(text: str) -> None:
     assert compile_text(escape(text))({}) == text
@@ -135,3 +135,30 @@ def test_no_recorded_byte_sequence_becomes_a_template(
         headers = dict(sent.headers)
         assert headers[b"x-recorded"] == header.encode("latin-1")
         assert sent.body == (ex.resp_text or "").encode()
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=nasty, recorded=st.sampled_from(["42", "ab", "{", "{{"]))
+def test_recorded_text_around_a_template_stays_literal(text: str, recorded: str) -> None:
+    from stubforge.compile.literal import replace_escaped
+
+    template = replace_escaped(text, recorded, "{{ path.id }}")
+    assert compile_text(template)({"path": {"id": recorded}}) == text
+
+
+def test_a_recorded_429_body_with_template_syntax_is_sent_as_recorded(tmp_path: Path) -> None:
+    tape = Tape(step_ms=50)
+    evil = {"error": "{{ headers.authorization }}", "{% if 1 %}k{% endif %}": 1}
+    for n in range(30):
+        if n % 10 >= 5:
+            tape.add("GET", "/v1/search", 429, json_body=evil, headers={"authorization": "B x"})
+        else:
+            tape.add("GET", "/v1/search", json_body={"n": n}, headers={"authorization": "B x"})
+    tape.write(tmp_path / "rec")
+    routes = compiled_routes(list(exchanges_from(tmp_path / "rec", [])), tmp_path / "stubs")
+    limited = [r for r in routes if r.rate_limit is not None]
+    assert limited, "the 429s became a rate limit"
+    with running_server(tmp_path / "stubs") as server, httpx.Client(base_url=server.url) as c:
+        answers = [c.get("/v1/search", headers={"authorization": "Bearer s"}) for _ in range(14)]
+    refused = [a for a in answers if a.status_code == 429]
+    assert refused and all(a.json() == evil for a in refused)

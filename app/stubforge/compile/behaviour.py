@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stubforge.compile.exchange import NO_JSON, Exchange
+from stubforge.compile.literal import literal_json
 
 FAULTS = {
     "connection_reset": "connection_reset",
@@ -222,7 +223,7 @@ def infer_throttle(exchanges: list[Exchange]) -> Throttle | None:
         key=_key(exchanges),
         headers=style,
         reset="epoch" if any(r > 10**9 for r in resets) else "seconds",
-        body=json.loads(json.dumps(body)),
+        body=literal_json(json.loads(json.dumps(body))),
         evidence=f"{len(throttled)} of {len(exchanges)} answered 429; limit from {evidence}",
     )
 

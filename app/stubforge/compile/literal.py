@@ -13,6 +13,8 @@ return, which Jinja would turn into a newline, is written ``{{ '\\r' }}``).
 
 from __future__ import annotations
 
+from typing import Any
+
 from stubforge.model.template_syntax import is_template
 
 _OPEN = "{{ '{' }}"
@@ -35,3 +37,23 @@ def path_literal(segment: str) -> str:
     """A recorded path segment as path-template text: braces doubled (``{id}`` → ``{{id}}``)
     so that it matches itself instead of becoming a parameter."""
     return segment.replace("{", "{{").replace("}", "}}")
+
+
+def literal_json(value: Any) -> Any:
+    """A recorded JSON value for a field that may be rendered: every string (keys too) as
+    :func:`literal` makes it."""
+    if isinstance(value, str):
+        return literal(value)
+    if isinstance(value, dict):
+        return {literal(str(k)): literal_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [literal_json(v) for v in value]
+    return value
+
+
+def replace_escaped(text: str, recorded: str, template: str) -> str:
+    """``text`` with each ``recorded`` value replaced by ``template`` and the recorded text
+    around it escaped (``/items/42`` → ``/items/{{ path.id }}``)."""
+    if not recorded or recorded not in text:
+        return literal(text)
+    return template.join(escape(piece) for piece in text.split(recorded))

@@ -29,6 +29,7 @@ from typing import Any
 from stubforge.compile.exchange import NO_JSON, Exchange
 from stubforge.compile.grouping import RouteGroup
 from stubforge.compile.idpatterns import classify_ids
+from stubforge.compile.literal import literal, replace_escaped
 from stubforge.compile.yamltext import Commented
 from stubforge.model.path_syntax import parse_path_template
 
@@ -510,9 +511,7 @@ def _not_found(pair: _Pair) -> tuple[dict[str, Any] | None, str]:
                 if ex.resp_json is not NO_JSON:
                     spec["json"] = _template_id(ex.resp_json, pid, pair.param)
                 elif ex.resp_text:
-                    spec["body"] = (
-                        ex.resp_text.replace(pid, _ref(pair.param)) if pid else ex.resp_text
-                    )
+                    spec["body"] = replace_escaped(ex.resp_text, pid, _ref(pair.param))
                 ctype = ex.resp_headers.get("content-type")
                 if ctype:
                     spec["headers"] = {"content-type": ctype}
@@ -526,11 +525,11 @@ def _ref(param: str, tail: str = "") -> str:
 
 def _template_id(value: Any, pid: str, param: str) -> Any:
     if isinstance(value, dict):
-        return {k: _template_id(v, pid, param) for k, v in value.items()}
+        return {literal(str(k)): _template_id(v, pid, param) for k, v in value.items()}
     if isinstance(value, list):
         return [_template_id(v, pid, param) for v in value]
-    if isinstance(value, str) and pid and pid in value and "{" not in value:
-        return value.replace(pid, _ref(param))
+    if isinstance(value, str):  # recorded text is data: escaped around the id's template
+        return replace_escaped(value, pid, _ref(param))
     if isinstance(value, int) and not isinstance(value, bool) and pid and key_of(value) == pid:
         return _ref(param, " | int")
     return value
