@@ -9,6 +9,7 @@ gets: 504 when the upstream was too slow, 502 for everything else.
 
 from __future__ import annotations
 
+import socket
 import ssl
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -77,16 +78,24 @@ class UpstreamClient:
             verify = False
         elif s.upstream_ca is not None:
             verify = ssl.create_default_context(cafile=str(s.upstream_ca))
+        limits = httpx.Limits(
+            max_connections=s.max_connections, max_keepalive_connections=s.max_connections
+        )
+        # TCP_NODELAY: a request goes out as headers then body, two writes; with Nagle's
+        # algorithm the body waits for the upstream's delayed ACK (up to 40 ms each)
+        transport = httpx.AsyncHTTPTransport(
+            verify=verify,
+            limits=limits,
+            socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
+        )
         return httpx.AsyncClient(
+            transport=transport,
             verify=verify,
             timeout=httpx.Timeout(
                 connect=s.connect_timeout,
                 read=s.read_timeout,
                 write=s.read_timeout,
                 pool=s.connect_timeout,
-            ),
-            limits=httpx.Limits(
-                max_connections=s.max_connections, max_keepalive_connections=s.max_connections
             ),
             follow_redirects=False,
             trust_env=False,
