@@ -9,6 +9,7 @@ gets: 504 when the upstream was too slow, 502 for everything else.
 
 from __future__ import annotations
 
+import itertools
 import socket
 import ssl
 from collections.abc import AsyncIterator
@@ -65,11 +66,20 @@ def classify(exc: Exception) -> UpstreamFailure:
 
 
 class UpstreamClient:
-    """One pooled :class:`httpx.AsyncClient`, created on first use (inside the loop)."""
+    """Pooled :class:`httpx.AsyncClient` connections, created on first use (in the loop).
 
-    def __init__(self, settings: ClientSettings) -> None:
+    The pool is split into ``shards`` small httpx pools used in turn. httpcore assigns
+    each request by scanning every connection of its pool and probing each idle one's
+    socket, so one pool of N busy keep-alive connections costs O(N) per request (32
+    concurrent clients made it slower than one); small pools keep that scan short.
+    ``bench/onmiss_record.py`` measures it.
+    """
+
+    def __init__(self, settings: ClientSettings, shards: int = 8) -> None:
         self.settings = settings
-        self._client: httpx.AsyncClient | None = None
+        self.shards = max(1, shards)
+        self._clients: list[httpx.AsyncClient] = []
+        self._turn = itertools.cycle(range(self.shards))
 
     def _open(self) -> httpx.AsyncClient:
         s = self.settings
@@ -78,11 +88,8 @@ class UpstreamClient:
             verify = False
         elif s.upstream_ca is not None:
             verify = ssl.create_default_context(cafile=str(s.upstream_ca))
-        limits = httpx.Limits(
-            max_connections=s.max_connections, max_keepalive_connections=s.max_connections
-        )
-        # TCP_NODELAY: a request goes out as headers then body, two writes; with Nagle's
-        # algorithm the body waits for the upstream's delayed ACK (up to 40 ms each)
+        per_shard = max(1, -(-s.max_connections // self.shards))
+        limits = httpx.Limits(max_connections=per_shard, max_keepalive_connections=per_shard)
         transport = httpx.AsyncHTTPTransport(
             verify=verify,
             limits=limits,
@@ -101,15 +108,18 @@ class UpstreamClient:
             trust_env=False,
         )
 
+    def _client(self) -> httpx.AsyncClient:
+        if not self._clients:
+            self._clients = [self._open() for _ in range(self.shards)]
+        return self._clients[next(self._turn)]
+
     async def open(
         self, method: str, url: str, headers: Headers, body: bytes | AsyncIterator[bytes]
     ) -> httpx.Response:
         """Send the request; the response's body is still to be read (``aiter_raw``).
 
         Raise :class:`UpstreamFailure` when no response headers arrived."""
-        client = self._client
-        if client is None:
-            client = self._client = self._open()
+        client = self._client()
         # a bare Request: the client's default headers (User-Agent, Accept-Encoding...) would
         # change what the upstream sees and answers (a compressed body nobody asked for)
         request = httpx.Request(method, url, headers=headers, content=body)
@@ -121,6 +131,6 @@ class UpstreamClient:
             raise UpstreamFailure(502, "tls_error", f"TLS with the upstream failed: {exc}") from exc
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        clients, self._clients = self._clients, []
+        for client in clients:
+            await client.aclose()
