@@ -162,3 +162,29 @@ def test_a_recorded_429_body_with_template_syntax_is_sent_as_recorded(tmp_path: 
         answers = [c.get("/v1/search", headers={"authorization": "Bearer s"}) for _ in range(14)]
     refused = [a for a in answers if a.status_code == 429]
     assert refused and all(a.json() == evil for a in refused)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.binary(max_size=64)
+    | st.lists(st.sampled_from(SNIPPETS), max_size=6).map(lambda p: "".join(p).encode())
+)
+def test_no_recorded_body_bytes_become_a_template(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes
+) -> None:
+    import base64
+
+    tmp = tmp_path_factory.mktemp("bytes")
+    tape = Tape()
+    tape.add("GET", "/v1/blob", response_headers={"content-type": "application/octet-stream"})
+    content = tape.entries[-1]["response"]["content"]
+    try:
+        content["text"] = data.decode("utf-8")
+    except UnicodeDecodeError:
+        content.update(text=base64.b64encode(data).decode(), encoding="base64")
+    tape.write(tmp / "rec")
+    (ex,) = exchanges_from(tmp / "rec", [])
+    (route,) = compiled_routes([ex], tmp / "stubs")
+    assert answer(route, request_of(ex), tmp / "stubs").body == data
