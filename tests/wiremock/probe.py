@@ -98,6 +98,12 @@ def probe(mapping: dict[str, Any]) -> dict[str, Any] | None:
     if body is None:
         return None
     out["content"] = body
+    if "formParameters" in req:
+        fields = {name: _value(spec) for name, spec in req["formParameters"].items()}
+        if body or any(v is None for v in fields.values()):
+            return None
+        out["content"] = urlencode(fields).encode()
+        out["headers"]["Content-Type"] = "application/x-www-form-urlencoded"
     return out
 
 

@@ -171,3 +171,17 @@ def test_malformed_mappings_are_reported_not_raised() -> None:
         converted = _convert(data)
         assert converted.issues, data
         assert all(i.file == "mappings/a.json" for i in converted.issues)
+
+
+def test_form_parameters_are_jsonpath_conditions_on_the_form_body() -> None:
+    request = _route(
+        {
+            "request": {
+                "formParameters": {"grant_type": {"equalTo": "x"}, "scope": {"absent": True}}
+            },
+            "response": {},
+        }
+    )["request"]
+    assert request["body"] == {
+        "jsonpath": {"$['grant_type']": {"equals": "x"}, "$['scope']": {"present": False}}
+    }

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from stubforge.wiremock.issues import Converted, Notes, escape_pointer
-from stubforge.wiremock.matchers import anchored, body_condition, text_matcher
+from stubforge.wiremock.matchers import anchored, body_condition, form_conditions, text_matcher
 from stubforge.wiremock.response import convert_response
 from stubforge.wiremock.source import Mapping
 
@@ -146,8 +146,12 @@ def _request(spec: dict[str, Any], notes: Notes) -> dict[str, Any]:
         body = body_condition(spec["bodyPatterns"], notes, f"{at}/bodyPatterns")
         if body:
             out["body"] = body
+    if "formParameters" in spec:  # form bodies are read as objects: JSONPath conditions
+        fields = form_conditions(spec["formParameters"], notes, f"{at}/formParameters")
+        if fields:
+            out.setdefault("body", {}).setdefault("jsonpath", {}).update(fields)
     for key in spec:
-        if key in ("multipartPatterns", "formParameters", "host", "port", "scheme", "clientIp"):
+        if key in ("multipartPatterns", "host", "port", "scheme", "clientIp"):
             notes.add(f"{at}/{key}", f"request condition {key!r} has no equivalent")
         elif key == "customMatcher":
             notes.add(f"{at}/customMatcher", "custom matcher extensions")

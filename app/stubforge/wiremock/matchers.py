@@ -143,6 +143,23 @@ def _json_path(value: Any, notes: Notes, at: str) -> dict[str, Any]:
     return {"jsonpath": {expr: condition}}
 
 
+def form_conditions(raw: Any, notes: Notes, at: str) -> dict[str, Any]:
+    """``formParameters`` as JSONPath conditions on the form body read as an object."""
+    out: dict[str, Any] = {}
+    if not isinstance(raw, dict):
+        notes.add(at, "an object of name -> pattern")
+        return out
+    for name, spec in raw.items():
+        matcher = text_matcher(spec, notes, f"{at}/{escape_pointer(name)}")
+        if matcher is None:
+            continue
+        if "'" in name or "\\" in name:
+            notes.add(f"{at}/{escape_pointer(name)}", "a form field name with quotes")
+            continue
+        out[f"$['{name}']"] = _json_condition(matcher)
+    return out
+
+
 def _json_condition(matcher: dict[str, Any]) -> dict[str, Any]:
     """A text matcher's operators as a JSONPath condition (``contains`` becomes a regex)."""
     out: dict[str, Any] = {}
