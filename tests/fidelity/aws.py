@@ -30,8 +30,9 @@ def moto_server() -> Iterator[str]:
 
 
 @contextmanager
-def recorder(upstream: str, out: Path, tmp: Path) -> Iterator[str]:
-    """The real recorder in front of ``upstream``; yields its URL."""
+def recorder(upstream: str, out: Path, tmp: Path, allow: tuple[str, ...] = ()) -> Iterator[str]:
+    """The real recorder in front of ``upstream`` (``allow``: public values its redaction
+    must leave alone); yields its URL."""
     env = dict(
         os.environ,
         STUBFORGE_REDACT_KEY="aws-fidelity",
@@ -42,7 +43,8 @@ def recorder(upstream: str, out: Path, tmp: Path) -> Iterator[str]:
     env.pop("HTTPS_PROXY", None)
     rules = tmp / "rules.yaml"
     # moto's caller identity is AWS's documented example key: public, so allow-listed
-    rules.write_text("version: 1\nallow:\n  values: [AKIAIOSFODNN7EXAMPLE]\n")
+    values = ", ".join(("AKIAIOSFODNN7EXAMPLE", *allow))
+    rules.write_text(f"version: 1\nallow:\n  values: [{values}]\n")
     rec = Recorder(["--upstream", upstream, "--rules", str(rules)], out, env)
     try:
         yield rec.url

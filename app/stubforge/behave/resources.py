@@ -141,14 +141,22 @@ class Answer:
     body: Any = None
 
 
-def create(resource: Resource, scope_key: str, fields: Mapping[str, Any], fresh: str) -> Updater:
-    """Store a new item: the provider's own fields, the echoed request fields, a new id."""
+def create(
+    resource: Resource,
+    scope_key: str,
+    fields: Mapping[str, Any],
+    fresh: str,
+    generated: Mapping[str, str] | None = None,
+) -> Updater:
+    """Store a new item: the provider's own fields (``generated``: fresh values of the
+    fields it fills per create), the echoed request fields, a new id."""
     spec = resource.create
     echoed = {k: copy.deepcopy(v) for k, v in fields.items() if spec.echo == "*" or k in spec.echo}
+    own = {**copy.deepcopy(spec.fields), **(generated or {})}
 
     def step(old: Any) -> tuple[State, Answer]:
         state = _current(resource, scope_key, old)
-        item = {**copy.deepcopy(spec.fields), **echoed}
+        item = {**copy.deepcopy(own), **echoed}
         if resource.ids.kind == "sequence":
             number = int(state["next"])
             while id_key(number if resource.ids.number else str(number)) in state["items"]:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from stubforge.compile.correlations import issued_path_ids
 from stubforge.compile.exchange import Exchange
 from stubforge.compile.hints import Hints
 from stubforge.compile.rpc import Operation, operation_of
@@ -81,7 +82,7 @@ def group_exchanges(exchanges: Iterable[Exchange], hints: Hints) -> Grouping:
     templates: dict[str, TemplateSet] = {}
     for service in sorted(by_service):
         items = by_service[service]
-        tset = infer_templates([ex.path for ex in items], hints, service)
+        tset = infer_templates([ex.path for ex in items], hints, service, issued_path_ids(items))
         templates[service] = tset
         plain: dict[tuple[str, str], list[Exchange]] = {}
         for ex in items:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stubforge.compile.exchange import NO_JSON, Exchange
+from stubforge.compile.features import VOLATILE_NAME
 from stubforge.compile.grouping import RouteGroup
 from stubforge.compile.idpatterns import classify_ids
 from stubforge.compile.literal import literal, replace_escaped
@@ -359,9 +360,34 @@ def _create_spec(created: list[tuple[Exchange, dict[str, Any]]], id_field: str) 
     spec: dict[str, Any] = {}
     if not echoed_all:
         spec["echo"] = sorted(echoed)
+    generated = _generated(created, own)
+    for name in generated:
+        own.pop(name)
     if own:
         spec["fields"] = own
+    if generated:
+        spec["generated"] = generated
     return spec
+
+
+def _generated(
+    created: list[tuple[Exchange, dict[str, Any]]], own: dict[str, Any]
+) -> dict[str, Any]:
+    """Provider fields with a different id-shaped value in every create (not volatile
+    times): the mock makes a fresh one of the same shape each time."""
+    out: dict[str, Any] = {}
+    if len(created) < 2:
+        return out
+    for name in sorted(own):
+        values = [item.get(name) for _, item in created]
+        if not all(isinstance(v, str) for v in values) or len(set(values)) != len(values):
+            continue
+        if _TIMELY.search(name):
+            continue
+        shape, _ = classify_ids(values, values)
+        if shape["kind"] != "sequence":
+            out[name] = shape
+    return out
 
 
 def _put_merges(pair: _Pair, id_field: str, envelope: str | None) -> bool:
@@ -512,9 +538,15 @@ def _not_found(pair: _Pair) -> tuple[dict[str, Any] | None, str]:
                     spec["json"] = _template_id(ex.resp_json, pid, pair.param)
                 elif ex.resp_text:
                     spec["body"] = replace_escaped(ex.resp_text, pid, _ref(pair.param))
-                ctype = ex.resp_headers.get("content-type")
-                if ctype:
-                    spec["headers"] = {"content-type": ctype}
+                headers = {
+                    k: v
+                    for k, v in sorted(ex.resp_headers.items())
+                    if not VOLATILE_NAME.search(k)
+                    and not k.startswith("access-control-")
+                    and k not in ("etag", "last-modified", "set-cookie")
+                }
+                if headers:
+                    spec["headers"] = headers
                 return spec, f"not found: {ex.status} as recorded for {ex.method} {ex.path}"
     return None, "not found: never recorded, answering 404"
 

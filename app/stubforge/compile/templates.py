@@ -147,8 +147,11 @@ def _match_forced(
     return tuple(params) if len(segments) == len(parsed) else None
 
 
-def infer_templates(paths: list[str], hints: Hints, service: str = "") -> TemplateSet:
-    """Infer the templates of one service's observed ``paths``."""
+def infer_templates(
+    paths: list[str], hints: Hints, service: str = "", issued: frozenset[str] = frozenset()
+) -> TemplateSet:
+    """Infer the templates of one service's observed ``paths``; ``issued`` segments are
+    ids an earlier response gave out (:mod:`stubforge.compile.correlations`)."""
     forced = [(t, parse_path_template(t)) for t in hints.templates]
     root = _Node()
     for path in sorted(set(paths)):
@@ -158,7 +161,7 @@ def infer_templates(paths: list[str], hints: Hints, service: str = "") -> Templa
         root.add(segments)
     ambiguities: list[str] = []
     pinned = {s.lower() for s in hints.literals}
-    tree = _generalise(root, None, "", frozenset(), pinned, hints.cardinality, ambiguities)
+    tree = _generalise(root, None, "", frozenset(), pinned, hints.cardinality, ambiguities, issued)
     prefix = f"{service}: " if service else ""
     return TemplateSet(tree, forced, [prefix + a for a in ambiguities])
 
@@ -171,12 +174,15 @@ def _generalise(
     pinned: set[str],
     cardinality: int,
     ambiguities: list[str],
+    issued: frozenset[str] = frozenset(),
 ) -> _Tree:
     literals: list[str] = []
     by_ext: dict[str, list[tuple[str, str]]] = {}
     for seg in sorted(node.children):
         base, ext = split_extension(seg)
         kind = None if seg.lower() in pinned or is_reserved(seg) else detect(base)
+        if kind is None and seg in issued and seg.lower() not in pinned:
+            kind = "issued"  # an earlier response gave this value out as an id
         if kind is not None:
             by_ext.setdefault(ext, []).append((seg, kind))
         else:
@@ -203,7 +209,9 @@ def _generalise(
     tree = _Tree()
     for seg in literals:
         child = node.children[seg]
-        sub = _generalise(child, seg, f"{where}/{seg}", used, pinned, cardinality, ambiguities)
+        sub = _generalise(
+            child, seg, f"{where}/{seg}", used, pinned, cardinality, ambiguities, issued
+        )
         tree.steps[seg] = _Step(path_literal(seg), None, "", sub)
     for ext in sorted(by_ext):
         members = by_ext[ext]
@@ -215,7 +223,14 @@ def _generalise(
         for seg, _ in members:
             merged.merge(node.children[seg])
         sub = _generalise(
-            merged, label, f"{where}/{label}", used | {name}, pinned, cardinality, ambiguities
+            merged,
+            label,
+            f"{where}/{label}",
+            used | {name},
+            pinned,
+            cardinality,
+            ambiguities,
+            issued,
         )
         step = _Step(label, name, ext, sub)
         for seg, _ in members:

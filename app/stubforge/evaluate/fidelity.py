@@ -11,6 +11,10 @@ pipeline (no socket, no sleeping). Each answer is classed:
   state);
 * **missed** -- no route matched.
 
+Ids are bound as a client binds them: when the mock answers with an id where the provider
+had answered another (a random id from a create), later recorded requests carrying the
+provider's id are replayed with the mock's, and recorded answers compared accordingly.
+
 Exchanges whose recorded answer was random behaviour (a fault, a 5xx, a 429) are not
 scored, nor are requests the mock answered with an injected error or a rate-limit refusal.
 
@@ -33,6 +37,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from stubforge.compile.compiler import CompileOutput
+from stubforge.compile.correlations import ID_FIELD
 from stubforge.compile.exchange import Exchange
 from stubforge.compile.features import VOLATILE_NAME
 from stubforge.compile.merge import write_output
@@ -132,24 +137,62 @@ def normalise(value: Any) -> Any:
     return value
 
 
-def _body(text: bytes | str | None) -> Any:
-    raw = text.decode("utf-8", "replace") if isinstance(text, bytes) else (text or "")
-    try:
-        return normalise(json.loads(raw))
-    except ValueError:
-        return raw.strip()
-
-
 def _random(ex: Exchange) -> bool:
     return ex.failed or ex.status >= 500 or ex.status == 429
 
 
-def _request(ex: Exchange, session: str) -> BehaviourRequest:
+def _request(ex: Exchange, session: str, bound: dict[str, str]) -> BehaviourRequest:
+    """The recorded request, with the ids the provider issued replaced by the ones the
+    mock issued in their place (a client sends back what it was given)."""
     headers = [(k.encode("latin-1"), v.encode("latin-1", "replace")) for k, v in ex.headers.items()]
-    body = (ex.body or "").encode()
-    req = BehaviourRequest(ex.method, ex.path, urlencode(ex.query).encode(), headers, body)
+    path = "/".join(bound.get(seg, seg) for seg in ex.path.split("/"))
+    query = [(k, bound.get(v, v)) for k, v in ex.query]
+    text = ex.body or ""
+    for issued, ours in bound.items():
+        if issued in text:
+            text = text.replace(issued, ours)
+    req = BehaviourRequest(ex.method, path, urlencode(query).encode(), headers, text.encode())
     req.session = session
     return req
+
+
+def bind(recorded: Any, served: Any, bound: dict[str, str], name: str = "") -> None:
+    """Pair the ids the provider issued with those the mock issued at the same place."""
+    if isinstance(recorded, dict) and isinstance(served, dict):
+        for k, v in recorded.items():
+            if k in served:
+                bind(v, served[k], bound, str(k))
+    elif isinstance(recorded, list) and isinstance(served, list):
+        for a, b in zip(recorded, served, strict=False):
+            bind(a, b, bound, name)
+    elif (
+        isinstance(recorded, str | int)
+        and type(recorded) is type(served)
+        and recorded != served
+        and ID_FIELD.search(name)
+    ):
+        bound.setdefault(str(recorded), str(served))
+
+
+def _rebound(value: Any, bound: dict[str, str]) -> Any:
+    if isinstance(value, dict):
+        return {k: _rebound(v, bound) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rebound(v, bound) for v in value]
+    if isinstance(value, str):
+        return bound.get(value, value)
+    if isinstance(value, int) and not isinstance(value, bool) and str(value) in bound:
+        other = bound[str(value)]
+        return int(other) if other.lstrip("-").isdigit() else value
+    return value
+
+
+def _parsed(text: bytes | str | None) -> Any:
+    raw = text.decode("utf-8", "replace") if isinstance(text, bytes) else (text or "")
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw.strip()
 
 
 async def _replay(
@@ -160,8 +203,14 @@ async def _replay(
         raise RuntimeError("compiled stubs do not load: " + "; ".join(map(str, errors)))
     overall, routes = Score(), dict[str, Score]()
     try:
+        bound: dict[str, str] = {}
         for n, ex in enumerate(exchanges):
-            plan = await decide(state, _request(ex, "fidelity"), time.time())
+            plan = await decide(state, _request(ex, "fidelity", bound), time.time())
+            served = _parsed(plan.response.body) if plan.response is not None else None
+            recorded = _rebound(_parsed(ex.resp_text), bound)
+            if plan.response is not None and plan.response.status == ex.status:
+                bind(recorded, served, bound)
+                recorded = _rebound(recorded, bound)
             if not scored(n):
                 continue
             route = plan.outcome.route_id or "(no route)"
@@ -172,9 +221,7 @@ async def _replay(
                 verdict = "unscored"
             elif plan.outcome.route_id is None:
                 verdict = "missed"
-            elif plan.response.status == ex.status and _body(plan.response.body) == _body(
-                ex.resp_text
-            ):
+            elif plan.response.status == ex.status and normalise(served) == normalise(recorded):
                 verdict = "identical"
             else:
                 verdict = "wrong"

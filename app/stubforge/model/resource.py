@@ -111,6 +111,9 @@ class CreateSpec(Model):
     """Request body fields copied into the item (``*``: every field)."""
     fields: dict[str, JsonValue] = Field(default_factory=dict)
     """Fields the provider sets itself, with the value it set (the id is assigned apart)."""
+    generated: dict[str, IdAssignment] = Field(default_factory=dict)
+    """Fields the provider fills with a fresh value on each create, in the shape it used
+    (``rootResourceId: {kind: opaque, length: 10, alphabet: lower-alnum}``)."""
 
 
 class Resource(Model):

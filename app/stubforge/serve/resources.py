@@ -103,8 +103,9 @@ async def answer(
     if op == "create":
         fields = behave.body_fields(req.body, req.header("content-type") or "") or {}
         fresh = behave.random_id(res.ids, rng)
+        made = {name: behave.random_id(shape, rng) for name, shape in res.create.generated.items()}
         result: behave.Answer = await store.update(
-            session, store_key, behave.create(res, scope, fields, fresh)
+            session, store_key, behave.create(res, scope, fields, fresh, made)
         )
         return _json(recorded, behave.wrap(res, result.body), ok)
     item_id = str(params.get(res.id_param, ""))
