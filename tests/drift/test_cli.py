@@ -70,6 +70,9 @@ def test_exit_2_when_it_cannot_run(
     (broken / "x.yaml").write_text("version: 1\nroutes:\n  - request: {path: /a}\n    respons: 1\n")
     assert main(["drift", "--stubs", str(broken), "--recordings", str(v1_recorded.recordings)]) == 2
     assert "x.yaml:4:5" in capsys.readouterr().err
+    missing = tmp_path / "nowhere"
+    assert main(["drift", "--stubs", str(v1_recorded.stubs), "--recordings", str(missing)]) == 2
+    assert "nowhere" in capsys.readouterr().err
     # Nobody listens there: every probe fails, nothing could be compared.
     assert main(_args(v1_recorded, "http://127.0.0.1:9", secrets_file, "--samples", "1")) == 2
     assert "could not run" in capsys.readouterr().out
@@ -177,3 +180,17 @@ def test_written_recordings_compare_offline_and_compile(
     capsys.readouterr()
     assert main(["drift", "--stubs", str(refreshed), "--recordings", str(written), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["summary"]["breaking"] == 0
+
+
+def test_without_recordings_literal_read_routes_are_probed(
+    v1_recorded: Recorded, v1: Running, secrets_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["drift", "--stubs", str(v1_recorded.stubs), "--upstream", v1.url, "--json"]
+    args += ["--secrets", str(secrets_file), "--rps", "500", "--samples", "5"]
+    assert main(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    routes = {r["route"]: r for r in data["routes"]}
+    probed = {name for name, r in routes.items() if r["answers"]}
+    assert probed == {"get-v1-balance", "get-v1-orders", "get-v1-search"}
+    assert [f["kind"] for f in routes["get-v1-customers-customer_id"]["findings"]] == ["no-request"]
+    assert data["summary"]["breaking"] == 0

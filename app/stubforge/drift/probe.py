@@ -62,19 +62,22 @@ def send(client: httpx.Client, upstream: str, planned: Planned, secrets: Secrets
     """One probe; a transport failure is an answer with a fault."""
     out = planned.outgoing
     answer = ProbeAnswer(started=time.time())
-    request = client.build_request(
-        out.method, upstream.rstrip("/") + out.target, headers=out.headers, content=out.body or None
-    )
     t0 = time.perf_counter()
     try:
+        request = client.build_request(
+            out.method,
+            upstream.rstrip("/") + out.target,
+            headers=out.headers,
+            content=out.body or None,
+        )
         response = client.send(request, stream=True)
         t1 = time.perf_counter()
         try:
             body = response.read()
         finally:
             response.close()
-    except httpx.HTTPError as exc:
-        answer.fault = _fault(exc)
+    except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
+        answer.fault = _fault(exc) if isinstance(exc, httpx.HTTPError) else "other"
         answer.error = secrets.scrub(f"{type(exc).__name__}: {exc}")
         answer.wait_ms = (time.perf_counter() - t0) * 1000
         return answer
