@@ -92,8 +92,9 @@ def main() -> None:
     seconds = time.perf_counter() - started
     rss_text, user, system = done.stderr.strip().splitlines()[-1].split()
     import_rss, cpu = int(rss_text), float(user) + float(system)
-    stub_file = next((tmp / "stubs").glob("*.yaml"))
-    routes = yaml.safe_load(stub_file.read_text())["routes"]
+    stub_files = sorted((tmp / "stubs").rglob("*.yaml"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    routes = [r for f in stub_files for r in yaml.load(f.read_text(), Loader=loader)["routes"]]
     port = _free_port()
     server = subprocess.Popen(
         [
@@ -132,8 +133,8 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(10)
-    size = stub_file.stat().st_size // 1024
-    print(f"operations: {ops}, routes: {len(routes)}, stub file: {size} KiB")
+    size = sum(f.stat().st_size for f in stub_files) // 1024
+    print(f"operations: {ops}, routes: {len(routes)}, {len(stub_files)} stub file(s): {size} KiB")
     print(
         f"import: {seconds:.2f} s wall, {cpu:.2f} s CPU (user+sys), "
         f"peak RSS {import_rss / 1024:.0f} MiB"

@@ -51,3 +51,17 @@ def test_import_is_deterministic_per_seed(tmp_path: Path) -> None:
     first = import_file(spec, seed=7).yaml_text("x")
     assert import_file(spec, seed=7).yaml_text("x") == first
     assert import_file(spec, seed=8).yaml_text("x") != first
+
+
+def test_a_large_import_is_split_by_tag(tmp_path: Path) -> None:
+    imported = import_file(LARGE[0].path(tmp_path))
+    files = imported.files("box.json")
+    assert len(files) > 10
+    assert all(name.startswith("box-platform-api/") for name in files)
+    assert "box-platform-api/folders.yaml" in files
+    import yaml
+
+    counts = [len(yaml.safe_load(text)["routes"]) for text in files.values()]
+    assert max(counts) <= 100 and sum(counts) == len(imported.document["routes"])
+    small = import_file(OAI[0].path(tmp_path)).files("petstore.yaml")
+    assert list(small) == ["swagger-petstore.yaml"]

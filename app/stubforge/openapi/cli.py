@@ -70,9 +70,11 @@ def run_import(args: argparse.Namespace) -> int:
         return _fail("import", str(exc))
     out: Path = args.out
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        target = out / f"{imported.service}.yaml"
-        target.write_text(imported.yaml_text(args.spec.name), encoding="utf-8")
+        files = imported.files(args.spec.name)
+        for name, text in files.items():
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
+            (out / name).write_text(text, encoding="utf-8")
+        target = out / next(iter(files)) if len(files) == 1 else out / imported.service
         if args.report is not None:
             args.report.write_text(json.dumps(imported.report.to_dict(), indent=2) + "\n")
     except OSError as exc:

@@ -7,7 +7,7 @@ data the loader validates like any hand-written file) and the report; the CLI wr
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +28,36 @@ class Imported:
     service: str
     document: dict[str, Any]
     report: ImportReport
+    groups: list[str] = field(default_factory=list)
+    """The first tag of each route's operation, in route order (how large imports split)."""
 
-    def yaml_text(self, source: str) -> str:
+    def files(self, source: str) -> dict[str, str]:
+        """File name (relative to the stubs directory) → YAML text. Up to ``SPLIT_AT``
+        routes: one ``<service>.yaml``; more: ``<service>/<tag>.yaml`` files of at most
+        ``SPLIT_AT`` routes each, which also keeps the server's peak memory while loading
+        lower (files are parsed one at a time)."""
+        routes = self.document["routes"]
+        if len(routes) <= SPLIT_AT:
+            return {f"{self.service}.yaml": self.yaml_text(source)}
+        by_tag: dict[str, list[dict[str, Any]]] = {}
+        for route, tag in zip(routes, self.groups, strict=True):
+            by_tag.setdefault(tag, []).append(route)
+        out = {}
+        for tag, members in by_tag.items():
+            chunks = [members[i : i + SPLIT_AT] for i in range(0, len(members), SPLIT_AT)]
+            for n, chunk in enumerate(chunks, 1):
+                name = tag if len(chunks) == 1 else f"{tag}-{n}"
+                document = {**self.document, "routes": chunk}
+                out[f"{self.service}/{name}.yaml"] = self.yaml_text(source, document)
+        return out
+
+    def yaml_text(self, source: str, document: dict[str, Any] | None = None) -> str:
         header = (
             f"# Imported from {source} by `stubforge import openapi`.\n"
             "# Each route's description names the operation it serves (openapi: #/paths/...).\n"
         )
         body = yaml.dump(
-            self.document,
+            self.document if document is None else document,
             Dumper=_Dumper,
             sort_keys=False,
             allow_unicode=True,
@@ -43,6 +65,14 @@ class Imported:
             default_flow_style=False,
         )
         return header + body
+
+
+SPLIT_AT = 100
+"""Routes per file in a large import."""
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "default"
 
 
 class _Dumper(yaml.SafeDumper):
@@ -70,6 +100,7 @@ def import_spec(spec: Spec, seed: int = 0, validate_spec: bool = False) -> Impor
     prefix, upstream = base_path(spec)
     out: list[dict[str, Any]] = []
     taken: set[str] = set()
+    groups: list[str] = []
     seen: dict[tuple[str, str], str] = {}
     for op in operations(spec):
         report.operations += 1
@@ -90,6 +121,9 @@ def import_spec(spec: Spec, seed: int = 0, validate_spec: bool = False) -> Impor
             if isinstance(r.node.value, dict) and r.node.value.get("links"):
                 report.note(r.node.pointer + "/links", "links are not followed (documentation)")
         out.extend(made)
+        tags = op.node.value.get("tags") if isinstance(op.node.value, dict) else None
+        tag = _slug(str(tags[0])) if isinstance(tags, list) and tags else "default"
+        groups += [tag] * len(made)
         report.routes += len(made)
         report.variants += sum(len(r.get("responses") or [1]) for r in made)
     for pointer, message in skipped:
@@ -103,7 +137,7 @@ def import_spec(spec: Spec, seed: int = 0, validate_spec: bool = False) -> Impor
     if upstream:
         document["upstream"] = upstream
     document["routes"] = out
-    return Imported(document["service"], document, report)
+    return Imported(document["service"], document, report, groups)
 
 
 def import_file(path: Path, seed: int = 0, validate_spec: bool = False) -> Imported:
