@@ -16,6 +16,7 @@ WireMock                                   stubforge
 ``{{now}}``, ``{{now format='yyyy-MM-dd'}}``  ``{{ now }}``, ``{{ now('%Y-%m-%d') }}``
 ``{{now format='epoch'}}`` / ``'unix'``    ``{{ now('epoch_ms') }}`` / ``{{ now('epoch') }}``
 ``{{randomValue type='UUID'}}``            ``{{ uuid }}``
+``{{randomValue length=8 type='HEXADECIMAL'}}``  ``{{ (uuid | replace('-', ''))[:8] }}``
 =========================================  ============================================
 """
 
@@ -32,6 +33,11 @@ _JSONPATH = re.compile(r"""^jsonPath\s+request\.body\s+(['"])(.*)\1$""")
 _JP_STEP = re.compile(r"""\.([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]|\[['"]([^'"]+)['"]\]""")
 _NOW = re.compile(r"""^now(?:\s+format=(['"])(.*?)\1)?$""")
 _RANDOM_UUID = re.compile(r"""^randomValue\s+type=(['"])UUID\1$""")
+_RANDOM = re.compile(
+    r"""^randomValue(?=.*\blength=(\d+))(?=.*\btype=['"](ALPHANUMERIC|HEXADECIMAL)['"])"""
+    r"""(?:\s+(?:length=\d+|type=['"]\w+['"]|uppercase=(true|false)))+$"""
+)
+"""``randomValue`` of letters and digits: drawn from fresh UUIDs' hex digits (at most 64)."""
 
 _SIMPLE = {
     "request.path": "request_path",
@@ -108,6 +114,11 @@ def expression(expr: str) -> str:
         return "now" if m.group(2) is None else f"now({_java_format(m.group(2))!r})"
     if _RANDOM_UUID.match(expr):
         return "uuid"
+    if (m := _RANDOM.match(expr)) and 0 < int(m.group(1)) <= 64:
+        n = int(m.group(1))
+        source = "uuid" if n <= 32 else "(uuid ~ uuid)"
+        upper = " | upper" if m.group(3) == "true" else ""
+        return f"({source} | replace('-', ''))[:{n}]{upper}"
     raise Untranslatable(expr.split()[0] if expr.split() else expr)
 
 
