@@ -17,6 +17,7 @@ from stubforge.admin.metrics import metrics_router
 from stubforge.admin.passthrough_api import passthrough_router
 from stubforge.admin.reset_api import reset_router
 from stubforge.admin.stubs_api import stubs_router
+from stubforge.admin.ui_api import ui_router
 from stubforge.serve.state import ServerState
 from stubforge.serve.stubset import describe_route
 
@@ -43,6 +44,7 @@ def create_admin(state: ServerState) -> FastAPI:
     api.include_router(metrics_router(state))
     api.include_router(behaviour_router(state))
     api.include_router(passthrough_router(state))
+    api.include_router(ui_router(state))
 
     @api.get("/__admin/health", tags=["server"])
     async def health(request: Request) -> dict[str, Any]:

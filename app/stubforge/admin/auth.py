@@ -5,7 +5,9 @@ With a token configured, every ``/__admin`` request needs ``Authorization: Beare
 
 * ``/__admin/health``, which then answers only ``{"status": ...}`` — enough for a
   container health check, nothing about the stubs;
-* the API description (``/__admin/docs``, ``/__admin/openapi.json``), which holds no data.
+* the API description (``/__admin/docs``, ``/__admin/openapi.json``) and the web UI's
+  page and assets (``/__admin/ui/...``), which hold no data: the page asks for the token
+  and sends it with every API call it makes.
 
 Anything else without the right token gets a 401 problem with ``WWW-Authenticate: Bearer``.
 
@@ -42,6 +44,9 @@ OPEN_PATHS = frozenset(
         "/__admin/openapi.json",
     }
 )
+
+
+UI_PREFIX = "/__admin/ui/"
 
 
 def token_matches(header: bytes | None, token: bytes) -> bool:
@@ -115,7 +120,8 @@ class BearerAuth:
         header = next((v for n, v in scope["headers"] if n == b"authorization"), None)
         ok = token_matches(header, self.token)
         scope[AUTHORIZED] = ok
-        if ok or scope["path"] in OPEN_PATHS:
+        path = scope["path"]
+        if ok or path in OPEN_PATHS or path.startswith(UI_PREFIX) or path == UI_PREFIX[:-1]:
             await self.app(scope, receive, send)
             return
         detail = "missing bearer token" if header is None else "wrong bearer token"

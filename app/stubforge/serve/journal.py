@@ -116,6 +116,17 @@ class Journal:
         for t in list(self._entries):
             yield RawEntry(*t)
 
+    def newer(self, last_id: int) -> list[RawEntry]:
+        """Entries with an id above ``last_id``, oldest first; reads from the newest end,
+        so a live view polling for what is new costs what is new, not the journal."""
+        out = []
+        for t in reversed(self._entries):
+            if t[0] <= last_id:
+                break
+            out.append(RawEntry(*t))
+        out.reverse()
+        return out
+
     def clear(self, keep: Callable[[RawEntry], bool] | None = None) -> int:
         """Drop every entry (or those ``keep`` rejects); return how many were dropped."""
         before = len(self._entries)
