@@ -169,3 +169,19 @@ def test_import_of_a_non_har_is_one_line_error(
     err = capsys.readouterr().err.strip()
     assert err.startswith("stubforge import:") and "log.entries" in err
     assert "\n" not in err
+
+
+def test_redact_report_lists_rules_and_field_paths_never_values(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    har = tmp_path / "session.har"
+    har.write_text(json.dumps(browser_har()))
+    assert main(["import", "har", str(har), "--out", str(tmp_path / "r"), "--redact-report"]) == 0
+    err = capsys.readouterr().err
+    assert "redaction report:" in err
+    lines = [line for line in err.splitlines() if "request.headers.authorization" in line]
+    assert lines, err
+    har_text = har.read_text()
+    for value in json.loads(har_text)["log"]["entries"][1]["request"]["headers"]:
+        if value["name"].lower() == "authorization":
+            assert value["value"].split()[-1] not in err

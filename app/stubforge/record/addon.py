@@ -41,6 +41,7 @@ from stubforge.record.exchange_line import exchange_line, rule_counts
 from stubforge.record.flowentry import flow_entry
 from stubforge.record.writer import RecordingWriter
 from stubforge.redact.redactor import Redactor
+from stubforge.redact.report import report_lines
 
 log = logging.getLogger("stubforge.record")
 
@@ -89,7 +90,9 @@ class Recorder:
         only: list[str] | None = None,
         banner: str = "",
         max_body: int = DEFAULT_MAX_BODY,
+        report: bool = False,
     ) -> None:
+        self.report = report
         self.writer = writer
         self.redactor = redactor
         self.max_body = max_body
@@ -172,6 +175,9 @@ class Recorder:
             file=sys.stderr,
             flush=True,
         )
+        if self.report:
+            for line in report_lines(self.redactor.report):
+                print(f"stubforge record: {line}", file=sys.stderr, flush=True)
 
     # --- work ------------------------------------------------------------------
 

@@ -43,6 +43,11 @@ def _add_redaction_args(p: argparse.ArgumentParser) -> None:
         help="HMAC key for placeholders (default: $STUBFORGE_REDACT_KEY, "
         "else ~/.config/stubforge/redact.key, created on first use)",
     )
+    g.add_argument(
+        "--redact-report",
+        action="store_true",
+        help="at the end, list what was masked by rule and field path (never the values)",
+    )
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -208,6 +213,7 @@ def _run_record(args: argparse.Namespace) -> int:
         confdir=args.confdir,
         keep_host_header=args.keep_host_header,
         max_body=args.max_body_mb * 1024 * 1024,
+        redact_report=args.redact_report,
     )
     try:
         return run(cfg)
@@ -230,6 +236,11 @@ def run_import(args: argparse.Namespace) -> int:
     except (UsageError, RulesError, WriterError, HarError) as exc:
         return _fail("import", str(exc))
     print(f"stubforge import: {n} entries -> {path}", file=sys.stderr)
+    if args.redact_report:
+        from stubforge.redact.report import report_lines
+
+        for line in report_lines(redactor.report):
+            print(f"stubforge import: {line}", file=sys.stderr)
     return 0
 
 

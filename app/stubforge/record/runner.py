@@ -43,6 +43,7 @@ class RecordConfig:
     confdir: Path | None = None
     keep_host_header: bool = False
     max_body: int = 64 * 1024 * 1024
+    redact_report: bool = False
 
 
 def host_regex(host: str) -> str:
@@ -111,6 +112,7 @@ async def _serve(cfg: RecordConfig) -> int:
         only=cfg.only,
         banner=f"recording {target}",
         max_body=cfg.max_body,
+        report=cfg.redact_report,
     )
     master.addons.add(recorder)
     opts.update(**mitm_options(cfg))

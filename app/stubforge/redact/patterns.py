@@ -118,6 +118,8 @@ class PatternRule:
 
     name: str
     regex: re.Pattern[str]
+    """Built-in rules use ``re`` (linear by construction, see above); rules-file patterns
+    are compiled with RE2, linear whatever the pattern."""
     validate: Validator | None = None
     hints: tuple[str, ...] = ()
     """Lower-case substrings one of which must occur for the regex to be worth running."""
@@ -134,9 +136,9 @@ class PatternRule:
         if self.find is not None:
             yield from self.find(text)
             return
+        group = self.regex.groupindex.get("secret", 0)
         for m in self.regex.finditer(text):
-            has_group = "secret" in m.re.groupindex
-            s, e = m.span("secret") if has_group else m.span()
+            s, e = m.span(group)
             if s < 0 or s == e:
                 continue
             if self.validate is not None and not self.validate(text[s:e]):
@@ -242,7 +244,7 @@ DEFAULT_PATTERNS: tuple[PatternRule, ...] = (
     _p("telegram-bot-token", r"(?<!\d)\d{8,10}:AA[0-9A-Za-z_-]{33}\b", hints=(":aa",)),
     _p(
         "bearer",
-        r"(?i)\bbearer\s{1,8}(?P<secret>[A-Za-z0-9._~+/=-]{6,})",
+        r"(?i)\bbearer\s{1,8}(?![a-z_]{1,20}=\")(?P<secret>[A-Za-z0-9._~+/=-]{6,})",
         hints=("bearer",),
     ),
     _p(
@@ -263,7 +265,7 @@ DEFAULT_PATTERNS: tuple[PatternRule, ...] = (
     _p(
         "email",
         r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}"
-        r"(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![A-Za-z0-9-])",
+        r"(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![A-Za-z0-9-]|:[\w~/.])",
         email_is_private,
         hints=("@",),
     ),

@@ -108,6 +108,8 @@ class Redactor:
         self._rule_cache: dict[tuple[str, str | None], KeyRule | None] = {}
         self.report: Counter[tuple[str, str]] = Counter()
         """How many values each rule masked, by field path: ``(rule, path) -> count``."""
+        self.last: Counter[str] = Counter()
+        """How many values each rule masked in the last :meth:`entry`."""
         # One pass over the text tells whether any hinted rule can match at all.
         hints = {h for r in rules.patterns for h in r.hints}
         self._trigger = re.compile("|".join(re.escape(h) for h in sorted(hints))) if hints else None
@@ -164,6 +166,7 @@ class Redactor:
         """Note that ``rule`` masked a value at the current field path."""
         fired.add(rule)
         self.report[(rule, self._where)] += 1
+        self.last[rule] += 1
 
     # --- strings -------------------------------------------------------------
 
@@ -360,6 +363,7 @@ class Redactor:
     def entry(self, entry: JsonDict) -> JsonDict:
         """Redact a HAR entry in place and record the rules that fired in ``_redactions``."""
         fired: set[str] = set(entry.get("_redactions") or [])
+        self.last = Counter()
         req = entry.get("request") or {}
         resp = entry.get("response") or {}
         if isinstance(req.get("url"), str):

@@ -27,6 +27,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from stubforge.model.patterns import compile_regex
 from stubforge.redact.patterns import DEFAULT_PATTERNS, PII_PATTERNS, PatternRule, luhn_ok
 
 __all__ = [
@@ -68,6 +69,11 @@ NOT_SECRET = frozenset(
     ]
 )
 _ENUM = re.compile(r"[a-z][a-z0-9_.]{0,39}")
+_DATA = re.compile(
+    r"-?\d{1,20}(?:\.\d{1,20})?|\d{4}-\d\d-\d\d(?:[T ][\d:.]{5,15}(?:Z|[+-]\d\d:?\d\d)?)?"
+)
+"""Numbers and ISO dates: under a name that only *contains* a sensitive word
+(``refresh_token_expires_in``, ``password_last_changed``) they are not secrets."""
 _URL = re.compile(r"(?i)^[a-z][a-z0-9+.-]{0,30}://")
 Public = Callable[[str], bool]
 Places = frozenset[str]
@@ -121,8 +127,9 @@ class KeyRule:
             return False
         if len(v) < MIN_SECRET_LEN and not (self.short and v.isdigit()):
             return False
-        exact = norm_key(key) in self.keys
-        return exact or _ENUM.fullmatch(v) is None
+        if norm_key(key) in self.keys:
+            return True
+        return _ENUM.fullmatch(v) is None and _DATA.fullmatch(v) is None
 
 
 def _k(
@@ -146,7 +153,6 @@ DEFAULT_KEYS: tuple[KeyRule, ...] = (
         " xamzsecuritytoken xgoogapikey ocpapimsubscriptionkey xfunctionskey xcsrftoken"
         " xxsrftoken xauthuser xauthemail xapitoken xapisecret",
         "xauth authkey authtoken apitoken",
-        places="header",
     ),
     _k("signature", "sig signature", "signature hmacsha"),
     _k("bank-routing", "routingnumber abaroutingnumber routing", public=aba_routing_number),
@@ -159,7 +165,7 @@ DEFAULT_KEYS: tuple[KeyRule, ...] = (
         " authorizationcode devicecode usercode",
         "password secret token apikey credential privatekey accesskey sessionid",
     ),
-    _k("url-parameter", "code key sid session state ticket nonce", places="query"),
+    _k("url-parameter", "code key sid session ticket", places="query"),
 )
 
 _ALLOW = "tokentype tokens maxtokens totaltokens prompttokens completiontokens tokencount"
@@ -280,8 +286,9 @@ def build_ruleset(
                 )
             if r.pattern is not None:
                 try:
-                    patterns.insert(0, PatternRule(r.name, re.compile(r.pattern)))
-                except re.error as exc:
+                    # RE2: a rules-file pattern runs in linear time whatever it is.
+                    patterns.insert(0, PatternRule(r.name, compile_regex(r.pattern)))
+                except ValueError as exc:
                     raise RulesError(f"{source}: rules[{i}].pattern ({r.name}): {exc}") from exc
             if r.keys or r.contains:
                 keys.insert(
