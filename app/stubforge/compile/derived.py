@@ -15,6 +15,7 @@ load time when the body is fixed.
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -24,6 +25,10 @@ from stubforge.model.digests import crc32, crc32c, md5, sha1, sha256
 from stubforge.model.recording import PLACEHOLDER_RE
 
 _MAX_VALUE = 256
+_DIGESTISH = re.compile(r"\d{5,}|[0-9a-fA-F]{32,}|[A-Za-z0-9+/]{6,}={1,2}")
+"""What a header value holds when a digest can be in it: a run of digits (CRC32 in
+decimal; a short one only as the whole value), of hex (32+), or base64 ending in padding
+(every digest here pads)."""
 _SKIP = frozenset(["content-type", "date", "server", "location", "link", "set-cookie", "vary"])
 
 
@@ -133,6 +138,8 @@ def _explain(name: str, exchanges: list[Exchange], digests: dict[int, _Digests])
         value = ex.resp_headers.get(name)
         if value is None or len(value) > _MAX_VALUE:
             continue
+        if not (_DIGESTISH.search(value) or value.strip('" ').isdigit()):
+            return None  # this exchange's value cannot hold a digest: not derived
         for hyp in HYPOTHESES:
             if hyp.helper == "crc32c" and "crc32c" not in name:
                 continue  # computed in Python: only where the header says so

@@ -37,6 +37,18 @@ class Commented:
     comments: list[str] = field(default_factory=list)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _plain(text: str) -> bool:
+    """True when ``text`` can be written unquoted (YAML reads it back as the same string);
+    cached: the same keys and values recur across thousands of routes."""
+    return bool(
+        _PLAIN.match(text)
+        and not text.endswith(" ")
+        and " #" not in text
+        and yaml.safe_load(text) == text
+    )
+
+
 def scalar(value: Any) -> str:
     """One scalar as YAML text."""
     if value is None:
@@ -54,12 +66,7 @@ def scalar(value: Any) -> str:
             text = f"{mantissa}.0e{exp}"
         return text
     text = str(value)
-    if (
-        _PLAIN.match(text)
-        and not text.endswith(" ")
-        and " #" not in text
-        and yaml.safe_load(text) == text
-    ):
+    if _plain(text):
         return text
     return _UNPRINTABLE.sub(_escape, json.dumps(text, ensure_ascii=False))
 
