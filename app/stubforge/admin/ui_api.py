@@ -5,7 +5,8 @@ no CDN) holds no data and is served without the token; everything it shows comes
 admin API, called by the page with the token the user typed (kept in the tab's session
 storage), so the UI is protected exactly like the API. ``GET /__admin/events`` streams new
 journal entries as server-sent events: it polls the in-memory journal four times a
-second while a page is open, so the replay path pays nothing for it, open or not.
+second while a page is open (at most 200 entries a second are rendered and sent; the
+rest are counted), so the replay path pays nothing with no page open and little with one.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ ASSETS = {
     "style.css": "text/css; charset=utf-8",
 }
 POLL_SECONDS = 0.25
+PER_POLL = 50
+"""Entries sent per poll at most (200 a second): a page cannot show more, and rendering
+thousands a second would take the event loop from the replay path. The rest are counted
+in a ``skipped`` event."""
 HEARTBEAT_SECONDS = 15.0
 
 
@@ -103,9 +108,12 @@ async def _stream(state: ServerState, request: Request, backlog: int) -> AsyncIt
     quiet = 0.0
     while not await request.is_disconnected():
         await asyncio.sleep(POLL_SECONDS)
-        fresh = state.journal.newer(last)
+        fresh = state.journal.newer(last, PER_POLL)
         if fresh:
+            skipped = fresh[0].id - last - 1
             last = fresh[-1].id
+            if skipped > 0:
+                yield f"event: skipped\ndata: {skipped}\n\n".encode()
             for e in fresh:
                 yield _event(entry_dict(e, red))
             quiet = 0.0

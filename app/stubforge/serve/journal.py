@@ -116,12 +116,13 @@ class Journal:
         for t in list(self._entries):
             yield RawEntry(*t)
 
-    def newer(self, last_id: int) -> list[RawEntry]:
-        """Entries with an id above ``last_id``, oldest first; reads from the newest end,
-        so a live view polling for what is new costs what is new, not the journal."""
+    def newer(self, last_id: int, limit: int | None = None) -> list[RawEntry]:
+        """Entries with an id above ``last_id`` (the newest ``limit`` of them), oldest
+        first; reads from the newest end, so a live view polling for what is new costs
+        what is new (at most ``limit``), not the journal."""
         out = []
         for t in reversed(self._entries):
-            if t[0] <= last_id:
+            if t[0] <= last_id or (limit is not None and len(out) >= limit):
                 break
             out.append(RawEntry(*t))
         out.reverse()

@@ -91,12 +91,21 @@ async function stream() {
     while ((cut = buffer.indexOf("\n\n")) >= 0) {
       const block = buffer.slice(0, cut);
       buffer = buffer.slice(cut + 2);
-      const data = block.split("\n").filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).join("\n");
-      if (data) addEntry(JSON.parse(data));
+      const lines = block.split("\n");
+      const data = lines.filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).join("\n");
+      if (lines.includes("event: skipped")) skipped(Number(data));
+      else if (data) addEntry(JSON.parse(data));
     }
   }
   say("disconnected; reconnecting");
   setTimeout(() => stream().catch(() => say("disconnected")), 1000);
+}
+
+function skipped(n) {
+  state.skipped = (state.skipped || 0) + n;
+  const now = Date.now();
+  for (let i = 0; i < Math.min(n, 5000); i++) state.seen.push({ t: now, status: -1 });
+  say(`live (${state.skipped} requests not listed: more than 200 a second)`);
 }
 
 function kindOf(e) { return e.passthrough ? "passthrough" : e.matched ? "matched" : "unmatched"; }
@@ -331,6 +340,7 @@ function livePlots() {
   for (const s of state.seen) {
     const age = Math.floor((now - s.t) / 1000);
     perSecond[59 - age][0] += 1;
+    if (s.status < 0) continue;  // not listed: counted in requests per second only
     const k = s.status >= 500 || s.status === 0 ? 2 : s.status >= 400 ? 1 : 0;
     mix[11 - Math.floor(age / 5)][k] += 1;
   }
