@@ -120,7 +120,7 @@ class Journal:
         """Entries with an id above ``last_id`` (the newest ``limit`` of them), oldest
         first; reads from the newest end, so a live view polling for what is new costs
         what is new (at most ``limit``), not the journal."""
-        out = []
+        out: list[RawEntry] = []
         for t in reversed(self._entries):
             if t[0] <= last_id or (limit is not None and len(out) >= limit):
                 break
