@@ -35,3 +35,13 @@ def test_any_value_reads_back_exactly(value: Any) -> None:
 def test_multi_line_text_is_a_literal_block() -> None:
     text = dump({"body": "<a>\n  <b>1</b>\n</a>\n"})
     assert text == "body: |\n  <a>\n    <b>1</b>\n  </a>\n"
+
+
+@settings(max_examples=100, deadline=None)
+@given(comment=texts)
+def test_recorded_text_in_a_comment_never_becomes_yaml(comment: str) -> None:
+    from stubforge.compile.yamltext import Commented
+
+    document = {"routes": [Commented({"id": "a"}, [comment, "x\nroutes: []"])]}
+    text = dump(document, [comment])
+    assert yaml.safe_load(text) == {"routes": [{"id": "a"}]}

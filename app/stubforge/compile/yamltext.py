@@ -132,14 +132,20 @@ def _flow(value: Any) -> str | None:
 
 def dump(document: dict[str, Any], header: list[str] | None = None) -> str:
     """The YAML text of ``document`` with ``header`` comment lines on top."""
-    lines = [f"# {h}" if h else "#" for h in header or []]
+    lines = [f"# {_comment_text(h)}" if h else "#" for h in header or []]
     _mapping(document, 0, lines)
     return "\n".join(lines) + "\n"
 
 
+def _comment_text(text: str) -> str:
+    """Comment text on one line: line breaks and unprintable characters escaped, so that
+    recorded text quoted in a comment never ends it (and never becomes YAML)."""
+    return _UNPRINTABLE.sub(_escape, text.replace("\r", "\\r").replace("\n", "\\n"))
+
+
 def _comments(comments: list[str], indent: int, lines: list[str]) -> None:
     pad = " " * indent
-    lines.extend(f"{pad}# {c}" if c else f"{pad}#" for c in comments)
+    lines.extend(f"{pad}# {_comment_text(c)}" if c else f"{pad}#" for c in comments)
 
 
 def _mapping(value: dict[str, Any], indent: int, lines: list[str], first: str = "") -> None:
