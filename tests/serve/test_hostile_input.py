@@ -117,3 +117,22 @@ def test_a_client_that_leaves_during_the_delay_is_journaled_as_499(
     assert [e["response"]["status"] for e in entries] == [499]
     metrics = client.get(f"{server.url}/__admin/metrics").text
     assert 'status="499"' in metrics
+
+
+def test_a_huge_integer_path_segment_is_a_clean_miss(
+    write_stub: WriteStubs, serve: Callable[..., RunningServer], client: httpx.Client
+) -> None:
+    write_stub(
+        "api.yaml",
+        """
+        version: 1
+        routes:
+          - request: {method: GET, path: "/items/{id:int}"}
+            response: {json: {id: "{{ path.id }}"}}
+        """,
+    )
+    server = serve()
+    r = client.get(f"{server.url}/items/" + "9" * 5000)  # int() refuses over 4300 digits
+    assert r.status_code == 404
+    assert r.json()["error"] == "no stub matched"
+    assert client.get(f"{server.url}/items/" + "9" * 300).json() == {"id": int("9" * 300)}

@@ -93,9 +93,28 @@ def _parse_json(text: str | None, mime: str) -> Any:
     if not stripped or (stripped[0] not in "{[" and "json" not in mime):
         return NO_JSON
     try:
-        return json.loads(text)
-    except ValueError:
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
         return NO_JSON
+    return doc if shallow(doc) else NO_JSON  # deeper JSON stays a literal text body
+
+
+MAX_JSON_DEPTH = 100
+"""JSON nested deeper than this is compiled as text (the compiler walks JSON recursively)."""
+
+
+def shallow(doc: Any) -> bool:
+    """Whether ``doc`` nests at most MAX_JSON_DEPTH levels (checked without recursion)."""
+    stack = [(doc, 1)]
+    while stack:
+        item, level = stack.pop()
+        if level > MAX_JSON_DEPTH:
+            return False
+        if isinstance(item, dict):
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, level + 1) for v in item)
+    return True
 
 
 def _parse_request_body(req: Any, body: str | None, mime: str) -> Any:

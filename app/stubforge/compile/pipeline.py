@@ -1,6 +1,9 @@
 """Recordings on disk → compiled output in memory: read, normalise, drop, compile, check.
 
-Dropped (and reported): ``CONNECT`` tunnels and exchanges without a usable URL. Every
+Dropped (and reported): ``CONNECT`` tunnels, exchanges without a usable URL and
+responses whose status no HTTP server can send (a browser HAR's ``0`` for a blocked or
+aborted request, ``999`` and the like; a status of 0 with the recorder's ``_error`` or
+``_fault`` is a failure the behaviour inference uses, and stays). Every
 compiled document is validated against the stub schema before it is returned, so the
 output passes ``stubforge check`` by construction (a failure here is a compiler bug and
 raises).
@@ -31,9 +34,20 @@ def exchanges_from(path: Path, dropped: list[str]) -> Iterator[Exchange]:
         if entry.request.method.upper() == "CONNECT":
             dropped.append(f"entry {index + 1}: CONNECT {entry.request.url} (a tunnel)")
             continue
+        status = entry.response.status
+        failure = status == 0 and (entry.fault is not None or entry.error is not None)
+        if not failure and not 100 <= status <= 599:  # a recorded failure is 0 by design
+            dropped.append(f"entry {index + 1}: response status {status} is not an HTTP status")
+            continue
         ex = from_entry(entry, index)
         if not ex.host or not ex.path.startswith("/"):
             dropped.append(f"entry {index + 1}: no usable URL ({entry.request.url!r})")
+            continue
+        if "?" in ex.path or "#" in ex.path:
+            dropped.append(
+                f"entry {index + 1}: its path holds an encoded '?' or '#', which a stub path "
+                f"cannot express ({entry.request.url!r})"
+            )
             continue
         yield ex
 

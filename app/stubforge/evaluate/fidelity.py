@@ -38,7 +38,7 @@ from urllib.parse import urlencode
 
 from stubforge.compile.compiler import CompileOutput
 from stubforge.compile.correlations import ID_FIELD
-from stubforge.compile.exchange import Exchange
+from stubforge.compile.exchange import Exchange, shallow
 from stubforge.compile.features import VOLATILE_NAME
 from stubforge.compile.merge import write_output
 from stubforge.serve.config import ServeConfig
@@ -190,9 +190,10 @@ def _rebound(value: Any, bound: dict[str, str]) -> Any:
 def _parsed(text: bytes | str | None) -> Any:
     raw = text.decode("utf-8", "replace") if isinstance(text, bytes) else (text or "")
     try:
-        return json.loads(raw)
-    except ValueError:
+        doc = json.loads(raw)
+    except (ValueError, RecursionError):  # not JSON, or too deep: compared as text
         return raw.strip()
+    return doc if shallow(doc) else raw.strip()
 
 
 async def _replay(

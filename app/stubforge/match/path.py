@@ -7,7 +7,9 @@ from typing import Any
 
 from stubforge.model.path_syntax import Segment, parse_path_template
 
-_INT = re.compile(r"^-?\d+$")
+_INT = re.compile(r"^-?[0-9]{1,4000}$")
+"""ASCII digits, and fewer than Python converts to ``int`` without a limit error (4300): a
+longer number is not a match (the miss explains itself) instead of a failed request."""
 _UUID = re.compile(
     r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"
 )

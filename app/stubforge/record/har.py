@@ -102,6 +102,17 @@ def normalise_entry(raw: JsonDict, where: str) -> JsonDict:
     return entry
 
 
+def _without_lone_surrogates(node: Any) -> Any:
+    """Browsers write ``\\ud800`` escapes JSON allows but UTF-8 cannot hold: U+FFFD."""
+    if isinstance(node, str):
+        return node.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    if isinstance(node, dict):
+        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_without_lone_surrogates(v) for v in node]
+    return node
+
+
 def read_har(path: Path) -> list[JsonDict]:
     """The ``log.entries`` of a HAR file, with a clear error when it is not one."""
     try:
@@ -111,6 +122,9 @@ def read_har(path: Path) -> list[JsonDict]:
         raise HarError(f"{path}: cannot read: {exc.strerror}") from exc
     except (ValueError, UnicodeDecodeError) as exc:
         raise HarError(f"{path}: not JSON: {exc}") from exc
+    except RecursionError:
+        raise HarError(f"{path}: JSON nested too deeply") from None
+    doc = _without_lone_surrogates(doc)
     entries = doc.get("log", {}).get("entries") if isinstance(doc, dict) else None
     if not isinstance(entries, list):
         raise HarError(f"{path}: not a HAR file (no log.entries list)")
