@@ -5,7 +5,9 @@
 * values that echo the request with a template: a path parameter (``{{ path.user_id }}``),
   a top-level JSON body field (``{{ json.email | default("a@b.c") }}``), a query parameter
   or a distinctive header value; echoes other than path parameters keep the recorded value
-  as the ``default`` for requests without the field;
+  as the ``default`` for requests without the field. A body or query echo needs proof of a
+  copy: the response field has the request field's name, or the value is too particular
+  to match by coincidence (:func:`copied`);
 * generated values with a generator: a timestamp within two minutes of the exchange →
   ``{{ now }}`` (in the recorded format, or ``now('epoch')``), and a fresh id in the
   answer to a create (non-GET: ``id``/``*_id`` with a UUID, ULID or random suffix) or
@@ -161,19 +163,27 @@ def _leaf(
     field = src.body.get(text)
     if (
         field is not None
-        and (key == field[0] or (not is_num and len(text) >= 3))
+        and (key == field[0] or (not is_num and copied(text)))
         and type(field[1]) is type(value)
     ):
         return Echo(f"{_ref('json', field[0])} | default(%FALLBACK%)", value)
     names = src.query.get(text, [])
     qname = key if key in names else (names[0] if names else None)
-    if qname is not None and (key == qname or (not is_num and len(text) >= 3)):
+    if qname is not None and (key == qname or (not is_num and copied(text))):
         cast = " | int" if isinstance(value, int) else " | float" if is_num else ""
         return Echo(f"{_ref('query', qname)} | default(%FALLBACK%){cast}", value)
     hname = src.headers.get(text)
     if hname is not None and not is_num:
         return Echo(f"headers[{json.dumps(hname)}] | default(%FALLBACK%)", value)
     return _generated(value, key, depth, ex)
+
+
+def copied(text: str) -> bool:
+    """A value too particular to equal a request value by coincidence: 8 characters or
+    more with a digit or a sign of structure (``@``, ``-``, ``_``, ``.``). A word such as
+    ``shipped`` sent as ``?q=shipped`` and answered in every order's ``status`` is not
+    evidence of a copy: it stays literal unless the field has the request field's name."""
+    return len(text) >= 8 and any(c.isdigit() or c in "@-_." for c in text)
 
 
 def _generated(value: str | int | float, key: str | None, depth: int, ex: Exchange) -> Any:
