@@ -4,6 +4,9 @@ ETags and echoes differ in every answer."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import httpx
 import pytest
 
@@ -50,15 +53,34 @@ def test_v2_reports_exactly_its_changes(v1_recorded: Recorded, v2: Running) -> N
 
 
 @pytest.mark.timeout(240)
-def test_v1_against_itself_finds_nothing_over_20_runs(v1_recorded: Recorded, v1: Running) -> None:
+def test_v1_against_itself_finds_nothing_over_20_runs(
+    v1_recorded: Recorded, v1: Running, tmp_path: Path
+) -> None:
     allow = [*WRITES, "DELETE /v1/customers/{customer_id}"]
     with httpx.Client(timeout=10) as client:
         for run in range(20):
-            report = run_live(v1_recorded, v1.url, allow=allow, samples=5, client=client)
+            written = tmp_path / str(run)
+            report = run_live(
+                v1_recorded, v1.url, allow=allow, samples=5, client=client, write_to=written
+            )
+            _assert_noisy(written)
             found = [(r.route_id, str(f.message)) for r in report.routes for f in r.findings]
             assert found == [], f"run {run}: {found}"
             assert report.exit_code == 0 and report.unknown == []
             assert all(r.answers >= 5 for r in report.routes)
+
+
+def _assert_noisy(written: Path) -> None:
+    """The answers really differ every time: request ids, ETags, ids and times."""
+    entries = [json.loads(line) for f in written.glob("*.jsonl") for line in f.open()]
+    heads = [{h["name"]: h["value"] for h in e["response"]["headers"]} for e in entries]
+    request_ids = [h["x-request-id"] for h in heads if "x-request-id" in h]
+    etags = [h["etag"] for h in heads if "etag" in h]
+    assert len(set(request_ids)) == len(request_ids) > 50
+    assert len(set(etags)) == len(etags) > 50
+    bodies = [json.loads(e["response"]["content"]["text"]) for e in entries]
+    charges = [b["id"] for b in bodies if b.get("object") == "charge"]
+    assert len(set(charges)) == len(charges) >= 10
 
 
 def test_writes_are_not_probed_unless_allowed(v1_recorded: Recorded, v1: Running) -> None:
