@@ -71,3 +71,30 @@ def test_form_fields_choose_variants_and_the_mock_reads_them(tmp_path: Path) -> 
         bad = client.post(server.url + "/oauth/token", data={"grant_type": "password"})
         good = client.post(server.url + "/oauth/token", data={"grant_type": "client_credentials"})
     assert bad.status_code == 400 and good.status_code == 200
+
+
+@pytest.mark.timeout(30)
+def test_xml_elements_choose_variants_and_the_mock_reads_them(tmp_path: Path) -> None:
+    def xml(entry: dict[str, Any], action: str, n: int) -> None:
+        text = f"<Request><action>{action}</action><user>u{n}</user></Request>"
+        entry["request"]["headers"].append({"name": "content-type", "value": "text/xml"})
+        entry["request"]["postData"] = {"mimeType": "text/xml", "text": text}
+
+    t = Tape()
+    for n in range(3):
+        xml(t.add("POST", "/api", 200, json_body={"ok": True}), "Get", n)
+    xml(t.add("POST", "/api", 403, json_body={"error": "denied"}), "Delete", 9)
+    route = _route(t, tmp_path, "post-api")
+    assert route["responses"][0]["when"] == {"body": {"jsonpath": {"$.action": "Delete"}}}
+    with running_server(tmp_path / "stubs") as server, httpx.Client(timeout=5) as client:
+        denied = client.post(
+            server.url + "/api",
+            content="<Request><action>Delete</action></Request>",
+            headers={"content-type": "text/xml"},
+        )
+        fine = client.post(
+            server.url + "/api",
+            content="<Request><action>Get</action></Request>",
+            headers={"content-type": "text/xml"},
+        )
+    assert denied.status_code == 403 and fine.status_code == 200
