@@ -14,8 +14,12 @@ ARG EXTRAS=""
 WORKDIR /opt/stubforge
 COPY pyproject.toml README.md ./
 COPY app ./app
+# HOME is a directory of its own, writable by the user: the recorder keeps mitmproxy's CA
+# and the redaction key there (compose mounts a volume over it to keep them).
 RUN pip install ".${EXTRAS:+[$EXTRAS]}" \
- && useradd --system --uid 10001 --home-dir /nonexistent --shell /usr/sbin/nologin stubforge
+ && useradd --system --uid 10001 --home-dir /var/lib/stubforge --shell /usr/sbin/nologin stubforge \
+ && mkdir -p /var/lib/stubforge && chown 10001:10001 /var/lib/stubforge
+ENV HOME=/var/lib/stubforge
 
 # The sample stubs are the default; mount your own over /stubs (read-only is enough:
 # the server never writes there, it only watches for changes).
