@@ -134,6 +134,8 @@ class RequestValidator:
         except SpecError:
             return []
         value = _coerce(schema, raw)
+        if value is SKIP:
+            return []
         out = []
         for v in self.checker.violations(value, p.schema, "write", limit=5):
             pointer = where + v.pointer
@@ -222,7 +224,8 @@ class RequestValidator:
                     sub = self.spec.lookup(sub["$ref"], schema_node.uri).value
                 except SpecError:
                     sub = {}
-            out[name] = _coerce(sub if isinstance(sub, dict) else {}, values)
+            value = _coerce(sub if isinstance(sub, dict) else {}, values)
+            out[name] = values[-1] if value is SKIP else value
         return out
 
 
@@ -248,14 +251,26 @@ def _scalar(kind: str, text: str) -> Any:
     return text
 
 
+SKIP = object()
+"""A parameter value whose serialization is not checked (objects, arrays of objects)."""
+
+
 def _coerce(schema: dict[str, Any], raw: list[str]) -> Any:
     kind = _kind(schema)
+    if kind in ("array", "object") and raw[-1][:1] in ("[", "{"):
+        try:  # a parameter with ``content: application/json``, or a JSON-looking value
+            return json.loads(raw[-1])
+        except ValueError:
+            pass
     if kind == "array":
         items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
+        item_kind = _kind(items or {})
+        if item_kind in ("object", "array") or (items and "$ref" in items):
+            return SKIP
         values = raw if len(raw) > 1 else raw[0].split(",") if raw[0] else []
-        return [_scalar(_kind(items or {}), v) for v in values]
+        return [_scalar(item_kind, v) for v in values]
     if kind == "object":
-        return {}  # deepObject and friends: only presence is checked
+        return SKIP  # deepObject and friends: only presence is checked
     return _scalar(kind, raw[-1])
 
 
