@@ -185,3 +185,10 @@ def test_form_parameters_are_jsonpath_conditions_on_the_form_body() -> None:
     assert request["body"] == {
         "jsonpath": {"$['grant_type']": {"equals": "x"}, "$['scope']": {"present": False}}
     }
+
+
+def test_braces_without_the_templating_transformer_stay_literal() -> None:
+    route = _route(
+        {"request": {}, "response": {"headers": {"X-A": "{{x}}"}, "body": "{{request.path}}"}}
+    )
+    assert route["response"]["template"] is False

@@ -66,6 +66,8 @@ def convert_response(
             notes.add(f"{at}/fault", f"fault {spec['fault']!r} has no equivalent")
         else:
             route["errors"] = [{"id": "wiremock-fault", "rate": 1.0, "fault": fault}]
+    if not templating and any("{{" in v or "{%" in v for v in headers.values()):
+        response["template"] = False  # WireMock serves these braces literally
     route["response"] = response
     return route
 
@@ -95,7 +97,7 @@ def _headers(raw: Any, notes: Notes, at: str, templating: bool) -> dict[str, str
                 continue
             value = value[0]
         text, templated = _text(str(value), notes, where, templating)
-        if not templated and ("{{" in text or "{%" in text):
+        if templating and not templated and ("{{" in text or "{%" in text):
             notes.add(where, "a header value with '{{' is served as a template here")
         out[name] = text
     return out
