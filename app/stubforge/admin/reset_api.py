@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from stubforge.serve import ephemeral_sync
 from stubforge.serve.state import ServerState
 
 
@@ -35,6 +36,7 @@ def reset_router(state: ServerState) -> APIRouter:
         if stubs:
             out["stubs"] = state.ephemeral.clear(session)
             state.publish_ephemeral()
+            await ephemeral_sync.share(state)
         if session is None:
             state.metrics.reset()
             out["metrics"] = True

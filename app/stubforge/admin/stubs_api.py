@@ -10,7 +10,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from stubforge.admin.problems import Problem
-from stubforge.admin.stub_input import StubInputError, error_list, parse_routes
+from stubforge.load.stub_input import StubInputError, error_list, parse_routes, route_data
+from stubforge.serve import ephemeral_sync
 from stubforge.serve.ephemeral import EphemeralStub
 from stubforge.serve.state import ServerState
 from stubforge.serve.stubset import describe_route
@@ -90,10 +91,11 @@ def stubs_router(state: ServerState) -> APIRouter:
                     "duplicate-id",
                 )
             ids.append(stub_id)
+        datas = route_data(raw, len(routes))
         try:
             compiled = [
-                state.ephemeral.compile(i, r, session, root)
-                for i, r in zip(ids, routes, strict=True)
+                state.ephemeral.compile(i, r, session, root, d)
+                for i, r, d in zip(ids, routes, datas, strict=True)
             ]
         except ValueError as exc:  # a template or pattern that only fails when compiled
             raise Problem(
@@ -101,6 +103,7 @@ def stubs_router(state: ServerState) -> APIRouter:
             ) from None
         state.ephemeral.add(compiled)
         state.publish_ephemeral()
+        await ephemeral_sync.share(state)
         return JSONResponse({"stubs": [describe_stub(s) for s in compiled]}, status_code=201)
 
     @api.delete("/__admin/stubs/{stub_id:path}")
@@ -117,6 +120,7 @@ def stubs_router(state: ServerState) -> APIRouter:
                 409 if known else 404, detail, kind="not-ephemeral" if known else "not-found"
             )
         state.publish_ephemeral()
+        await ephemeral_sync.share(state)
         return {"deleted": stub_id}
 
     @api.delete("/__admin/stubs")
@@ -124,6 +128,7 @@ def stubs_router(state: ServerState) -> APIRouter:
         """Remove every ephemeral stub (or those of one session)."""
         n = state.ephemeral.clear(session)
         state.publish_ephemeral()
+        await ephemeral_sync.share(state)
         return {"deleted": n}
 
     return api

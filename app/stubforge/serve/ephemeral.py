@@ -1,7 +1,7 @@
 """Ephemeral stubs: routes added through the admin API for one test, optionally for one
 session only.
 
-They are validated like file routes (:mod:`stubforge.admin.stub_input`), compiled once when
+They are validated like file routes (:mod:`stubforge.load.stub_input`), compiled once when
 added, and joined with the routes from files into a new :class:`StubSet` that the server
 swaps in atomically. They survive a reload of the files and are dropped by
 ``DELETE /__admin/stubs/{id}`` or a reset.
@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from stubforge.match.router import MatchRoute, Router
 from stubforge.model.matchers import StringMatcherSpec
@@ -38,6 +39,8 @@ class EphemeralStub:
     session: str | None
     created: float
     compiled: MatchRoute
+    data: Any = None
+    """The route as posted (JSON data): what replicas share (``ephemeral_sync``)."""
 
     def describe(self) -> dict[str, object]:
         return {"ephemeral": True, "session": self.session, "created": self.created}
@@ -49,6 +52,8 @@ class EphemeralStubs:
     def __init__(self) -> None:
         self._stubs: dict[str, EphemeralStub] = {}
         self._order = itertools.count(1)
+        self.stamp: str | None = None
+        """The shared list this set was last built from or announced as."""
 
     def __len__(self) -> int:
         return len(self._stubs)
@@ -62,7 +67,9 @@ class EphemeralStubs:
     def get(self, stub_id: str) -> EphemeralStub | None:
         return self._stubs.get(stub_id)
 
-    def compile(self, stub_id: str, route: Route, session: str | None, root: Path) -> EphemeralStub:
+    def compile(
+        self, stub_id: str, route: Route, session: str | None, root: Path, data: Any = None
+    ) -> EphemeralStub:
         """Compile a validated route (raises only on bugs: the route already validated)."""
         spec = route
         if session is not None:
@@ -82,7 +89,12 @@ class EphemeralStubs:
             SOURCE,
             0,
         )
-        return EphemeralStub(stub_id, route, session, time.time(), compiled)
+        return EphemeralStub(stub_id, route, session, time.time(), compiled, data)
+
+    def replace(self, stubs: Iterable[EphemeralStub], stamp: str | None) -> None:
+        """Become exactly ``stubs`` (a shared list adopted from another replica)."""
+        self._stubs = {s.id: s for s in stubs}
+        self.stamp = stamp
 
     def add(self, stubs: Iterable[EphemeralStub]) -> None:
         for stub in stubs:

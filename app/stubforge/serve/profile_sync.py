@@ -1,4 +1,5 @@
-"""The global profile, shared by replicas on a Redis store.
+"""The global profile (and, through :mod:`ephemeral_sync`, the ephemeral stubs), shared
+by replicas on a Redis store.
 
 ``PUT /__admin/profile`` on any replica writes ``{"profile", "since"}`` to the store's
 ``profile`` setting and announces it; every replica follows the announcements (and re-reads
@@ -14,6 +15,7 @@ import logging
 import time
 from typing import Any
 
+from stubforge.serve import ephemeral_sync
 from stubforge.serve.state import ServerState
 from stubforge.store.errors import StoreUnavailable
 
@@ -65,8 +67,11 @@ async def follow(state: ServerState) -> None:
             async for change in store.setting_changes():
                 if change is None:
                     adopt(state, await store.get_setting(SETTING))
+                    ephemeral_sync.adopt(state, await store.get_setting(ephemeral_sync.SETTING))
                 elif change[0] == SETTING:
                     adopt(state, change[1])
+                elif change[0] == ephemeral_sync.SETTING:
+                    ephemeral_sync.adopt(state, change[1])
         except StoreUnavailable as exc:
             log.warning("cannot follow the shared profile (retrying): %s", exc)
         await asyncio.sleep(RETRY)

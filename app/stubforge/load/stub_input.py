@@ -109,3 +109,14 @@ def error_list(errors: list[LoadError]) -> list[dict[str, Any]]:
         {"field": e.field, "message": e.message, "line": e.line, "col": e.col, "text": str(e)}
         for e in errors
     ]
+
+
+def route_data(raw: bytes, count: int) -> list[Any]:
+    """The posted routes as plain JSON data, one per route (what replicas share); the
+    body was already validated by :func:`parse_routes`, so it parses."""
+    import yaml
+
+    data = yaml.safe_load(raw.decode("utf-8"))
+    items = [data] if isinstance(data, dict) else list(data)
+    out = [json.loads(json.dumps(item, default=str)) for item in items]
+    return out if len(out) == count else [None] * count
