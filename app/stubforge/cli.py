@@ -45,12 +45,14 @@ def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def _check_with_spec(run: Handler) -> Handler:
     def check(args: argparse.Namespace) -> int:
-        code = run(args)
-        if code != 0 or args.spec is None:
-            return code
+        if args.spec is None:
+            return run(args)
         from stubforge.openapi.cli import run_check
 
-        return run_check(args)
+        if args.json:  # one JSON document: the files' errors and the spec's findings
+            return run_check(args)
+        code = run(args)
+        return code if code != 0 else run_check(args)
 
     return check
 

@@ -61,3 +61,15 @@ def test_cli_exit_code(checked: tuple[Path, Path], capsys: pytest.CaptureFixture
     spec, stubs = checked
     assert main(["check", str(stubs), "--spec", str(spec)]) == 1
     assert "expected integer, got string" in capsys.readouterr().out
+
+
+def test_json_is_one_document(
+    checked: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    spec, stubs = checked
+    assert main(["check", str(stubs), "--spec", str(spec), "--json"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    assert document["ok"] is False and document["errors"] == []
+    assert len(document["spec"]["problems"]) == 3 and len(document["spec"]["unknown"]) == 1

@@ -124,15 +124,26 @@ def run_check(args: argparse.Namespace) -> int:
         spec = Spec.load(args.spec)
     except SpecError as exc:
         return _fail("check", str(exc))
-    result = check_stubs(load_directory(args.stubs), spec)
+    loaded = load_directory(args.stubs)
     if getattr(args, "json", False):
-        print(json.dumps(result.to_dict(), indent=2))
-    else:
-        for problem in result.problems:
-            print(problem)
-        for unknown in result.unknown:
-            print(unknown)
-        print(result.summary(), file=sys.stderr)
+        document = {
+            "ok": loaded.ok,
+            "files": len(loaded.files),
+            "routes": loaded.route_count,
+            "errors": [e.to_dict() for e in loaded.errors],
+        }
+        if loaded.ok:
+            found = check_stubs(loaded, spec)
+            document["ok"] = found.ok
+            document["spec"] = found.to_dict()
+        print(json.dumps(document, indent=2))
+        return 0 if document["ok"] else 1
+    result = check_stubs(loaded, spec)
+    for problem in result.problems:
+        print(problem)
+    for unknown in result.unknown:
+        print(unknown)
+    print(result.summary(), file=sys.stderr)
     return 0 if result.ok else 1
 
 
