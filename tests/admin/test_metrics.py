@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pytest
@@ -59,3 +60,25 @@ def test_no_metrics_endpoint_at_the_root(serve: Serve, client: httpx.Client) -> 
     r = client.get(f"{srv.url}/metrics")
     assert r.status_code == 404
     assert r.json()["error"] == "no stub matched"
+
+
+def test_info_names_the_version_and_a_hash_of_the_stubs(
+    serve: Serve, client: httpx.Client, stub_dir: Path
+) -> None:
+    from stubforge import __version__
+
+    def info(url: str) -> str:
+        line = next(
+            ln for ln in client.get(f"{url}/__admin/metrics").text.splitlines()
+            if ln.startswith("stubforge_info{")
+        )  # fmt: skip
+        assert f'version="{__version__}"' in line and line.endswith(" 1")
+        return line.split('stubs_hash="')[1].split('"')[0]
+
+    a, b = serve(), serve()
+    assert info(a.url) == info(b.url)  # same stubs, same hash
+    (stub_dir / "more.yaml").write_text(
+        "version: 1\nroutes:\n  - request: {path: /more}\n    response: {status: 204}\n"
+    )
+    c = serve()
+    assert info(c.url) != info(a.url)

@@ -7,9 +7,12 @@ stubbed ``/metrics`` of the service being mocked. Point Prometheus at
 
 from __future__ import annotations
 
+import hashlib
+
 from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
 
+from stubforge import __version__
 from stubforge.serve.metrics import LATENCY_BUCKETS, Metrics
 from stubforge.serve.state import ServerState
 
@@ -111,7 +114,31 @@ def render(metrics: Metrics, state: ServerState) -> str:
     w.sample("stubforge_reloads_total", state.reloads)
     w.family("stubforge_load_errors", "gauge", "Errors of the last failed reload (0: healthy).")
     w.sample("stubforge_load_errors", len(state.load_errors))
+    w.family(
+        "stubforge_info", "gauge", "Version and stub-set hash: which replicas serve which stubs."
+    )
+    w.sample("stubforge_info", 1, version=__version__, stubs_hash=stub_set_hash(state))
     return w.text()
+
+
+_HASHES: dict[int, tuple[object, str]] = {}
+
+
+def stub_set_hash(state: ServerState) -> str:
+    """12 hex digits of SHA-256 over the file stubs as loaded (file names and validated
+    content): equal on replicas serving the same stubs. Cached per loaded set."""
+    stubs = state.file_stubs
+    cached = _HASHES.get(id(stubs))
+    if cached is not None and cached[0] is stubs:
+        return cached[1]
+    digest = hashlib.sha256()
+    for f in sorted(stubs.files, key=lambda f: f.display):
+        digest.update(f.display.encode())
+        digest.update(f.model.model_dump_json().encode())
+    value = digest.hexdigest()[:12]
+    _HASHES.clear()
+    _HASHES[id(stubs)] = (stubs, value)
+    return value
 
 
 def metrics_router(state: ServerState) -> APIRouter:
