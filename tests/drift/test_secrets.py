@@ -39,3 +39,10 @@ def test_errors_name_the_line_never_the_value() -> None:
         parse_secrets("authorization=Bearer $MISSING", "secrets.env", {})
     with pytest.raises(SecretsError, match=r"secrets\.env:2: expected NAME=VALUE"):
         parse_secrets("a=b\nhunter2\n", "secrets.env", {})
+
+
+def test_credentials_in_the_upstream_url_are_not_shown() -> None:
+    from stubforge.drift.live import shown_url
+
+    assert shown_url("https://user:hunter22@api.example/v1") == "https://***@api.example/v1"
+    assert shown_url("http://127.0.0.1:8080") == "http://127.0.0.1:8080"

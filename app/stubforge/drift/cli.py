@@ -141,6 +141,8 @@ def run(args: argparse.Namespace) -> int:
 def _live(
     args: argparse.Namespace, index: StubIndex, secrets: Secrets, limits: Thresholds
 ) -> DriftReport:
+    from urllib.parse import urlsplit
+
     from stubforge.compile.exchange import Exchange
     from stubforge.compile.pipeline import exchanges_from
     from stubforge.drift.live import live_drift
@@ -150,6 +152,9 @@ def _live(
     from stubforge.redact.rules import load_ruleset
 
     allowed = [Allowed.parse(a) for a in args.allow]
+    password = urlsplit(args.upstream).password
+    if password:
+        secrets.values["url-password"] = password  # scrubbed from everything shown
     recorded: list[Exchange] = []
     if args.recordings is not None:
         recorded = list(exchanges_from(args.recordings, []))

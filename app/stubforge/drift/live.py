@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -18,6 +19,14 @@ from stubforge.drift.probe import Budget, probe
 from stubforge.drift.safety import Allowed
 from stubforge.drift.secrets import Secrets
 from stubforge.redact.redactor import Redactor
+
+
+def shown_url(url: str) -> str:
+    """``url`` without credentials (``https://user:pass@host`` → ``https://***@host``)."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
 
 
 def live_drift(
@@ -37,7 +46,7 @@ def live_drift(
 ) -> DriftReport:
     """Probe ``upstream`` with the recorded requests of every route and compare."""
     plan = build_plan(index, recorded, secrets, allowed, upstream, per_route)
-    report = DriftReport("live", upstream, stubs)
+    report = DriftReport("live", shown_url(upstream), stubs)
     report.notes.extend(plan.notes)
     writer = EntryWriter(write_to) if write_to is not None else None
     try:
