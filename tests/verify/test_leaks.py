@@ -76,6 +76,10 @@ def test_journal_near_misses_and_verify_show_no_secret(
         assert "near_misses" in r.json()
         r = c.post("/v1/login", json={"password": "other"})
         assert r.status_code == 404 and f"{PASSWORD}-expected" not in r.text
+        # Nor does it echo a token from the path or the query into the caller's logs.
+        r = c.get(f"/v1/tokens/{JWT}", params={"api_key": STRIPE})
+        assert r.status_code == 404 and JWT not in r.text and STRIPE not in r.text
+        assert r.json()["request"]["path"].startswith("/v1/tokens/")
         _traffic(c)
         shown = [
             c.get("/__admin/requests").text,

@@ -56,6 +56,15 @@ def _path_distance(template: str, path: str) -> float:
     return 1.0 - difflib.SequenceMatcher(None, a, b).ratio()
 
 
+def shown_target(req: Request) -> tuple[str, str]:
+    """The request's path and query as an answer may quote them (redacted: a token in the
+    path or an ``api_key`` in the query is not echoed into the caller's logs)."""
+    red = shown_redactor()
+    qs = req.query_string.decode("latin-1")
+    path, _, query = red.url(req.path + ("?" + qs if qs else ""), set()).partition("?")
+    return path, query
+
+
 def _shown(red: Redactor, field: str, expected: Any, actual: Any) -> Difference:
     return Difference(field, mask_expected(red, field, expected), redact_shown(red, field, actual))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stubforge.match.nearmiss import near_misses
+from stubforge.match.nearmiss import near_misses, shown_target
 from stubforge.match.request import Request
 from stubforge.match.router import Miss, Router
 from stubforge.serve.prepared import Prepared, json_response
@@ -13,14 +13,15 @@ def unmatched_response(
 ) -> tuple[Prepared, list[dict[str, object]]]:
     """The response and the near misses it reports (also kept for the journal)."""
     misses = [m.to_dict() for m in near_misses(req, router.routes, limit)]
+    path, query = shown_target(req)
     if miss.allowed:
         body = {
             "error": "method not allowed",
             "reason": "method_not_allowed",
-            "message": f"{req.method} is not stubbed for {req.path}; stubbed methods: "
+            "message": f"{req.method} is not stubbed for {path}; stubbed methods: "
             f"{', '.join(miss.allowed)}",
             "allowed": list(miss.allowed),
-            "request": {"method": req.method, "path": req.path},
+            "request": {"method": req.method, "path": path},
             "near_misses": misses,
         }
         allow = ", ".join(miss.allowed).encode()
@@ -32,14 +33,14 @@ def unmatched_response(
         "error": "no stub matched",
         "reason": reason,
         "message": (
-            f"routes exist for {req.method} {req.path} but their conditions did not hold"
+            f"routes exist for {req.method} {path} but their conditions did not hold"
             if miss.path_matched
-            else f"no route for {req.method} {req.path}"
+            else f"no route for {req.method} {path}"
         ),
         "request": {
             "method": req.method,
-            "path": req.path,
-            "query": req.query_string.decode("latin-1"),
+            "path": path,
+            "query": query,
         },
         "near_misses": misses,
     }
