@@ -165,3 +165,26 @@ def test_unseen_operations_get_the_providers_error_shape_per_family(tmp_path: Pa
         "id": 7,
         "error": {"code": -32601, "message": "Method not found"},
     }
+
+
+def test_unseen_graphql_operations_get_the_graphql_error_shape(tmp_path: Path) -> None:
+    tape = Tape("https://graph.cloud.example")
+    me = _graphql({"operationName": "Me", "query": "query Me { me { id } }"})
+    _record(tape, me, '{"data":{"me":{"id":1}}}')
+    bad = _graphql({"operationName": "Bad", "query": "query Bad { nope }"})
+    _record(tape, bad, '{"errors":[{"message":"Cannot query field nope"}]}', status=400)
+    stale = _graphql({"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "1" * 64}}})
+    _record(tape, stale, '{"errors":[{"message":"PersistedQueryNotFound"}]}')
+    tape.write(tmp_path / "rec")
+    write_output(tmp_path / "stubs", compile_directory(tmp_path / "rec", Hints()))
+    other = _graphql({"operationName": "Other", "query": "query Other { x }"})
+    unknown_hash = _graphql({"extensions": {"persistedQuery": {"version": 1, "sha256Hash": HASH}}})
+    with running_server(tmp_path / "stubs") as server:
+        by_name = _send(server.url, other)
+        by_hash = _send(server.url, unknown_hash)
+        known = _send(server.url, me)
+    assert known.json() == {"data": {"me": {"id": 1}}}
+    assert (
+        by_name.status_code == 400 and "Unknown operation" in by_name.json()["errors"][0]["message"]
+    )
+    assert by_hash.json() == {"errors": [{"message": "PersistedQueryNotFound"}]}

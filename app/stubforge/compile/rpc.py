@@ -170,6 +170,9 @@ def conditions(op: Operation | None) -> dict[str, Any]:
 def unknown_operation(ex: Exchange) -> bool:
     """True when the answer says the operation does not exist (AWS ``InvalidAction``,
     JSON-RPC ``-32601``, GraphQL ``PersistedQueryNotFound``...)."""
-    if ex.failed or ex.status < 400 or (ex.status >= 500 and ex.status != 501):
+    if ex.failed or (ex.status >= 500 and ex.status != 501):
         return False
-    return bool(_UNKNOWN.search((ex.resp_text or "")[:4000]))
+    text = (ex.resp_text or "")[:4000]
+    if ex.status < 400 and '"error' not in text:
+        return False  # GraphQL and JSON-RPC say it in an errors / error member, often with 200
+    return bool(_UNKNOWN.search(text))

@@ -1,7 +1,8 @@
 """What an RPC endpoint answers for an operation that was never recorded.
 
 Per endpoint (method and path) and per family of operation (one action header such as
-``X-Amz-Target``, AWS ``Action`` in a form body or the query, JSON-RPC, SOAP), a route with
+``X-Amz-Target``, AWS ``Action`` in a form body or the query, JSON-RPC, GraphQL by name or
+by persisted-query hash, SOAP), a route with
 ``priority: -1`` and a condition on the family (the header present, an ``Action=``
 field...) answers requests none of the recorded operations matched:
 
@@ -10,8 +11,8 @@ field...) answers requests none of the recorded operations matched:
 * else, when the provider was seen failing a request of that family, its error shape with
   the code and message of an unknown operation: AWS XML ``<Code>InvalidAction</Code>``
   (400), AWS JSON ``__type: UnknownOperationException`` (400), JSON-RPC
-  ``{"code": -32601, "message": "Method not found"}`` with the request's ``id``, a SOAP
-  ``Fault``;
+  ``{"code": -32601, "message": "Method not found"}`` with the request's ``id``, GraphQL
+  ``{"errors": [{"message": "Unknown operation..."}]}``, a SOAP ``Fault``;
 * else nothing: the near-miss 404.
 
 An SDK then reports "unknown operation" in its own terms; no recorded operation's success
@@ -52,12 +53,18 @@ class Family:
             return {"body": {"regex": "(?:^|&)Action="}}
         if self.kind == "jsonrpc":
             return {"body": {"jsonpath": {"$.method": {"present": True}}}}
+        if self.kind == "graphql-hash":
+            path = "$.extensions.persistedQuery.sha256Hash"
+            return {"body": {"jsonpath": {path: {"present": True}}}}
+        if self.kind in ("graphql", "graphql-text"):
+            return {"body": {"jsonpath": {"$.query": {"present": True}}}}
         return {"body": {"regex": r"<(?:[A-Za-z_][\w.-]*:)?Body\b"}}
 
 
 def family_of(method: str, template: str, op: Operation) -> Family | None:
-    if op.kind in ("header", "query", "form", "jsonrpc", "soap"):
-        return Family(method, template, op.kind, op.field if op.kind == "header" else "")
+    kind = "graphql" if op.kind == "graphql-text" else op.kind
+    if kind in ("header", "query", "form", "jsonrpc", "soap", "graphql", "graphql-hash"):
+        return Family(method, template, kind, op.field if kind == "header" else "")
     return None
 
 
@@ -82,6 +89,12 @@ def synthesized(ex: Exchange) -> dict[str, Any] | None:
             "error": {"code": -32601, "message": "Method not found"},
         }
         return {"status": ex.status, "json": answer}
+    if isinstance(doc, dict) and isinstance(doc.get("errors"), list) and doc["errors"]:
+        first = doc["errors"][0]
+        error: dict[str, Any] = {"message": "Unknown operation: this operation was not recorded"}
+        if isinstance(first, dict) and isinstance(first.get("extensions"), dict):
+            error["extensions"] = {"code": "UNKNOWN_OPERATION"}
+        return {"status": ex.status, "json": {"errors": [error]}}
     if _FAULT_STRING.search(text):
         body = _FAULT_STRING.sub(f"<faultstring>{MESSAGE}</faultstring>", text, count=1)
         return {"status": ex.status, "headers": headers, "body": body, "template": False}
