@@ -70,6 +70,7 @@ def _add_schema(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 _OPTIONAL = (
     "stubforge.record.cli",
     "stubforge.compile.cli",
+    "stubforge.evaluate.cli",
     "stubforge.verify.cli",
     "stubforge.drift.cli",
     "stubforge.starter.cli",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -61,12 +62,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=run)
 
 
-def _fidelity(args: argparse.Namespace, output: Any, hints: Any, hand: dict[str, str]) -> Any:
-    from stubforge.compile.pipeline import compile_exchange_list, exchanges_from
-    from stubforge.evaluate.fidelity import project
-
-    exchanges = list(exchanges_from(args.recordings, []))
-    return project(exchanges, output, lambda kept: compile_exchange_list(kept, hints, hand))
+Projector = Callable[[argparse.Namespace, Any, Any, dict[str, str]], Any]
+projector: Projector | None = None
+"""Computes the projected fidelity of a compile (set by :mod:`stubforge.evaluate.cli`,
+which replays through the server's pipeline; compile itself stays free of serving)."""
 
 
 def run(args: argparse.Namespace) -> int:
@@ -121,8 +120,8 @@ def run(args: argparse.Namespace) -> int:
     except (HandEditedError, UnsafePathError) as exc:
         print(f"stubforge compile: {exc}", file=sys.stderr)
         return 1
-    if not args.no_fidelity:
-        output.report.fidelity = _fidelity(args, output, hints, hand)
+    if not args.no_fidelity and projector is not None:
+        output.report.fidelity = projector(args, output, hints, hand)
     if args.json:
         import json
 
