@@ -37,7 +37,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from stubforge.record.exchange_line import exchange_line, rule_counts
+from stubforge.record.exchange_line import exchange_line
 from stubforge.record.flowentry import flow_entry
 from stubforge.record.writer import RecordingWriter
 from stubforge.redact.redactor import Redactor
@@ -219,8 +219,7 @@ class Recorder:
         )
         if tap is not None and tap.truncated:
             entry["_bodyTruncated"] = {"size": tap.total, "kept": len(tap.buf)}
-        before = self.redactor.report.copy()
         redacted = self.redactor.entry(entry)
         self.writer.write(redacted)
-        counts = rule_counts(before, self.redactor.report)
+        counts = self.redactor.last  # values masked per rule in this entry
         print(f"stubforge record: {exchange_line(redacted, counts)}", file=sys.stderr, flush=True)

@@ -139,9 +139,9 @@ def _json_string(red: Redactor, key: str | None, value: str, fired: set[str], de
 def _lines(red: Redactor, text: str, fired: set[str]) -> str:
     out = []
     base = red.where
-    for i, line in enumerate(text.splitlines(keepends=True)):
+    for line in text.splitlines(keepends=True):
         body = line.rstrip("\r\n")
-        with red.at(f"{base}[line {i + 1}]"):
+        with red.at(f"{base}[line]"):
             done = _json_text(red, body, fired) if body.strip() else None
             out.append((done if done is not None else red.scan(body, fired)) + line[len(body) :])
     return "".join(out)
@@ -150,12 +150,9 @@ def _lines(red: Redactor, text: str, fired: set[str]) -> str:
 def _sse(red: Redactor, text: str, fired: set[str]) -> str:
     out = []
     base = red.where
-    event = 1
     for line in text.splitlines(keepends=True):
         body = line.rstrip("\r\n")
-        if not body:
-            event += 1
-        with red.at(f"{base}[event {event}]"):
+        with red.at(f"{base}[event]"):
             if body.startswith("data:"):
                 payload = body[5:]
                 lead = " " if payload.startswith(" ") else ""

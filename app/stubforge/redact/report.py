@@ -4,7 +4,7 @@ without reading recordings (``stubforge record --redact-report``, ``import har``
 Paths name where a value was: ``request.headers.authorization``,
 ``request.query.api_key``, ``response.body$.data[*].email`` (JSON, ``[*]`` for any array
 element), ``response.body<Password>`` (an XML element), ``request.body.password`` (a
-form or multipart field), ``response.body[event 3]`` (a server-sent event). Values
+form or multipart field), ``response.body[event]$.token`` (a server-sent event). Values
 never appear in it.
 """
 
