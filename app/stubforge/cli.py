@@ -78,23 +78,6 @@ _OPTIONAL = (
     "stubforge.wiremock.cli",
 )
 
-_FORMATS: dict[tuple[int, str], argparse._SubParsersAction[argparse.ArgumentParser]] = {}
-
-
-def format_commands(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser], command: str, help: str
-) -> argparse._SubParsersAction[argparse.ArgumentParser]:
-    """The ``FORMAT`` sub-commands of ``import`` / ``export``: several packages each add one
-    format (``import har``, ``import openapi``) to the same command."""
-    key = (id(sub), command)
-    found = _FORMATS.get(key)
-    if found is None:
-        parser = sub.add_parser(command, help=help)
-        found = parser.add_subparsers(dest="format", metavar="FORMAT")
-        found.required = True
-        _FORMATS[key] = found
-    return found
-
 
 def build_parser() -> argparse.ArgumentParser:
     from stubforge import __version__

@@ -22,7 +22,7 @@ def _fail(cmd: str, message: str) -> int:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from stubforge.cli import format_commands
+    from stubforge.subcommands import format_commands
 
     imports = format_commands(sub, "import", "import recordings or a spec from another format")
     p = imports.add_parser(

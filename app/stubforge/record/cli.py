@@ -99,7 +99,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _add_redaction_args(p)
     p.set_defaults(handler=run_record)
 
-    from stubforge.cli import format_commands
+    from stubforge.subcommands import format_commands
 
     imports = format_commands(sub, "import", "import recordings or a spec from another format")
     p = imports.add_parser("har", help="a HAR file as recordings")

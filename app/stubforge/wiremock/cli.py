@@ -20,7 +20,7 @@ from stubforge.wiremock.source import Mapping, read_mappings
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from stubforge.cli import format_commands
+    from stubforge.subcommands import format_commands
 
     imports = format_commands(sub, "import", "import recordings or a spec from another format")
     p = imports.add_parser(

@@ -1,0 +1,26 @@
+"""Command groups that several packages add to: ``import FORMAT`` and ``export FORMAT``.
+
+``stubforge import har`` (record), ``import openapi`` and ``import wiremock`` each add one
+format to the same ``import`` command; this module holds the one group per command so that
+none of them needs the CLI module that imports everything.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+_FORMATS: dict[tuple[int, str], argparse._SubParsersAction[argparse.ArgumentParser]] = {}
+
+
+def format_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], command: str, help: str
+) -> argparse._SubParsersAction[argparse.ArgumentParser]:
+    """The ``FORMAT`` sub-commands of ``command`` (created on first use)."""
+    key = (id(sub), command)
+    found = _FORMATS.get(key)
+    if found is None:
+        parser = sub.add_parser(command, help=help)
+        found = parser.add_subparsers(dest="format", metavar="FORMAT")
+        found.required = True
+        _FORMATS[key] = found
+    return found
