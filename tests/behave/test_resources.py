@@ -50,7 +50,8 @@ def test_form_fields_nest_brackets_and_lists() -> None:
         "a": "1",
         "b": {"c": "2"},
     }
-    assert r.body_fields(b"<x/>", "application/xml") is None
+    assert r.body_fields(b"<x><a>1</a></x>", "application/xml") == {"a": "1"}
+    assert r.body_fields(b"not json", "application/octet-stream") is None
 
 
 def test_sequence_skips_taken_ids_and_updaters_do_not_touch_the_seed() -> None:
