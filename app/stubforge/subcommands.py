@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import argparse
 
-_FORMATS: dict[tuple[int, str], argparse._SubParsersAction[argparse.ArgumentParser]] = {}
-
 
 def format_commands(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], command: str, help: str
 ) -> argparse._SubParsersAction[argparse.ArgumentParser]:
-    """The ``FORMAT`` sub-commands of ``command`` (created on first use)."""
-    key = (id(sub), command)
-    found = _FORMATS.get(key)
-    if found is None:
+    """The ``FORMAT`` sub-commands of ``command``, created on first use. Found again on the
+    parser itself (no module state: every parser built gets its own groups)."""
+    parser = sub.choices.get(command)
+    if parser is None:
         parser = sub.add_parser(command, help=help)
         found = parser.add_subparsers(dest="format", metavar="FORMAT")
         found.required = True
-        _FORMATS[key] = found
-    return found
+        return found
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    raise ValueError(f"stubforge {command} has no FORMAT sub-commands")
