@@ -41,6 +41,14 @@ def test_text_line_of_a_miss_names_the_closest_route() -> None:
     )
 
 
+def test_secrets_in_the_path_and_query_are_redacted() -> None:
+    key = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"
+    req = BehaviourRequest("GET", f"/v1/keys/{key}", b"api_key=opaque-value-123&page=2")
+    line = access_text(access_fields(Outcome(req, 0.0, 200, route_id="r")))
+    assert key not in line and "opaque-value-123" not in line
+    assert line.startswith("GET /v1/keys/redacted~stripe-key~") and "page=2" in line
+
+
 def test_json_formatter_carries_the_access_fields() -> None:
     o = Outcome(BehaviourRequest("POST", "/x"), 0.0, 200, route_id="r", delay=0.25)
     record = logging.LogRecord("stubforge.access", logging.INFO, "", 0, "m", None, None)

@@ -15,6 +15,7 @@ in the expected and the actual value alike (:mod:`stubforge.redact.shown`).
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,12 +58,22 @@ def _path_distance(template: str, path: str) -> float:
 
 
 def shown_target(req: Request) -> tuple[str, str]:
-    """The request's path and query as an answer may quote them (redacted: a token in the
-    path or an ``api_key`` in the query is not echoed into the caller's logs)."""
-    red = shown_redactor()
-    qs = req.query_string.decode("latin-1")
-    path, _, query = red.url(req.path + ("?" + qs if qs else ""), set()).partition("?")
-    return path, query
+    """The request's path and query as an answer or a log line may quote them (redacted: a
+    token in the path or an ``api_key`` in the query is not echoed into anyone's logs)."""
+    return _shown_target(req.path, req.query_string.decode("latin-1"))
+
+
+@lru_cache(maxsize=4096)
+def _shown_target(path: str, qs: str) -> tuple[str, str]:
+    # One redactor for these one-line views (event-loop thread only); its memory of
+    # secrets is bounded. Cached: the same targets come back all the time.
+    shown, _, query = _target_redactor().url(path + ("?" + qs if qs else ""), set()).partition("?")
+    return shown, query
+
+
+@lru_cache(maxsize=1)
+def _target_redactor() -> Redactor:
+    return shown_redactor()
 
 
 def _shown(red: Redactor, field: str, expected: Any, actual: Any) -> Difference:

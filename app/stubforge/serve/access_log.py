@@ -1,6 +1,7 @@
 """The access log: one line per request, after its response (a replay observer).
 
-Each line says when, what was asked (method, path), which route answered or ``MISS``
+Each line says when, what was asked (method, path and query, redacted like the
+journal), which route answered or ``MISS``
 with the closest route, where a miss went (``passthrough``), the status, the injected
 delay and fault, the session and how long the answer took. Misses are logged at warning
 level, so ``--log-level warning`` shows exactly the requests no stub matched.
@@ -16,6 +17,7 @@ import json
 import logging
 from typing import Any
 
+from stubforge.match.nearmiss import shown_target
 from stubforge.serve.outcome import Outcome
 
 log = logging.getLogger("stubforge.access")
@@ -31,11 +33,11 @@ def access_fields(o: Outcome) -> dict[str, Any]:
     closest = None
     if o.route_id is None and o.near_misses:
         closest = o.near_misses[0].get("route")
-    qs = r.query_string.decode("latin-1")
+    path, qs = shown_target(r)  # redacted: logs end up in CI output
     return {
         "time": _iso(o.started),
         "method": r.method,
-        "path": r.path + ("?" + qs if qs else ""),
+        "path": path + ("?" + qs if qs else ""),
         "route": o.route_id if o.route_id is not None else "MISS",
         "closest": closest,
         "passthrough": o.passthrough,
