@@ -15,9 +15,9 @@ in the expected and the actual value alike (:mod:`stubforge.redact.shown`).
 from __future__ import annotations
 
 import difflib
-from functools import lru_cache
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from stubforge.match.request import Request
