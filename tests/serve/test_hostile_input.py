@@ -3,6 +3,7 @@ the test's timeout holds, and the server keeps answering others."""
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Callable
 
@@ -136,3 +137,35 @@ def test_a_huge_integer_path_segment_is_a_clean_miss(
     assert r.status_code == 404
     assert r.json()["error"] == "no stub matched"
     assert client.get(f"{server.url}/items/" + "9" * 300).json() == {"id": int("9" * 300)}
+
+
+def test_a_stub_cannot_frame_the_response_twice(
+    write_stub: WriteStubs, serve: Callable[..., RunningServer]
+) -> None:
+    write_stub(
+        "api.yaml",
+        """
+        version: 1
+        routes:
+          - request: {method: GET, path: /recorded}
+            response:
+              headers: {Transfer-Encoding: chunked, Content-Length: "999", x-kept: yes}
+              body: hello
+          - request: {method: GET, path: /templated}
+            response:
+              headers: {transfer-encoding: "{{ 'chunked' }}"}
+              body: "{{ 'hi' }}"
+        """,
+    )
+    server = serve()
+    for path, body in (("/recorded", b"hello"), ("/templated", b"hi")):
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as s:
+            s.sendall(f"GET {path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n".encode())
+            raw = b""
+            while chunk := s.recv(65536):
+                raw += chunk
+        head, _, rest = raw.partition(b"\r\n\r\n")
+        names = [line.split(b":")[0].lower() for line in head.split(b"\r\n")[1:]]
+        assert b"transfer-encoding" not in names
+        assert names.count(b"content-length") == 1
+        assert rest == body
