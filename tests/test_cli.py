@@ -112,3 +112,18 @@ def test_a_kubernetes_service_link_in_stubforge_port_is_not_a_port(
     parser = argparse.ArgumentParser()
     add_arguments(parser)
     assert parser.parse_args([]).port == 9000
+
+
+def test_request_limits_from_the_command_line() -> None:
+    import argparse
+
+    from stubforge.serve.cli import add_arguments, config_from_args
+    from stubforge.serve.config import HttpLimits
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    assert config_from_args(parser.parse_args([])).http_limits == HttpLimits()
+    limits = config_from_args(
+        parser.parse_args(["--max-header-size", "16KiB", "--header-timeout", "2.5"])
+    ).http_limits
+    assert (limits.max_head_bytes, limits.head_timeout) == (16 * 1024, 2.5)

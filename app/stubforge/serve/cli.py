@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stubforge.serve.config import DEFAULT_BODY_LIMIT, ServeConfig
+from stubforge.serve.config import DEFAULT_BODY_LIMIT, HttpLimits, ServeConfig
 from stubforge.serve.options import (
     add_passthrough_arguments,
     add_tls_arguments,
@@ -80,6 +80,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         type=parse_size,
         default=DEFAULT_BODY_LIMIT,
         help="largest request body accepted, else 413 (default 10MiB)",
+    )
+    p.add_argument(
+        "--max-header-size",
+        type=parse_size,
+        default=HttpLimits.max_head_bytes,
+        help="largest request line and headers together, else 431 (default 64KiB)",
+    )
+    p.add_argument(
+        "--header-timeout",
+        type=positive,
+        default=HttpLimits.head_timeout,
+        metavar="SECONDS",
+        help="time a client has to send the request line and headers, else 408 and the "
+        "connection is closed (default 10; stops slowloris)",
     )
     p.add_argument(
         "--unmatched-status",
@@ -238,6 +252,9 @@ def config_from_args(args: argparse.Namespace) -> ServeConfig:
         host=args.host,
         port=args.port,
         body_limit=args.body_limit,
+        http_limits=HttpLimits(
+            max_head_bytes=args.max_header_size, head_timeout=args.header_timeout
+        ),
         unmatched_status=args.unmatched_status,
         watch=not args.no_watch,
         journal_size=args.journal_size,
