@@ -7,9 +7,11 @@ import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
+from typing import Any
 
 from pydantic import ValidationError
 
+from stubforge.load import fastyaml
 from stubforge.load.errors import LoadError, format_field_path
 from stubforge.load.overrides import Override, apply_overrides
 from stubforge.load.validation import errors_from_validation
@@ -23,6 +25,9 @@ EXTENSION_PREFIX = "x-"
 """Top-level keys with this prefix are ignored: a place for YAML anchors (``x-common: &c``)."""
 MAX_FILE_SIZE = 16 << 20
 """The largest stub file read (16 MiB)."""
+FAST_YAML = fastyaml.AVAILABLE
+"""Parse with libyaml and no position map first (see :mod:`stubforge.load.fastyaml`);
+the careful path answers every file the fast one gives up on or that fails validation."""
 
 
 @dataclass(frozen=True)
@@ -135,8 +140,9 @@ def load_file(path: FsPath, root: FsPath) -> tuple[LoadedFile | None, list[LoadE
         return None, [LoadError(shown, 1, 1, "", f"not UTF-8 text: {exc.reason}")]
     except OSError as exc:
         return None, [LoadError(shown, 0, 0, "", f"cannot read: {exc.strerror}")]
+    fast = fastyaml.load_fast(text) if FAST_YAML else None
     try:
-        data, positions = load_yaml(text)
+        data, positions = fast if fast is not None else load_yaml(text)
     except YamlError as exc:
         return None, [LoadError(shown, exc.line, exc.col, format_field_path(exc.path), exc.message)]
     if data is None:
@@ -146,15 +152,22 @@ def load_file(path: FsPath, root: FsPath) -> tuple[LoadedFile | None, list[LoadE
         return None, [
             LoadError(shown, 1, 1, "", "a stub file is a mapping with 'version' and 'routes'")
         ]
-    data = {
-        k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith(EXTENSION_PREFIX))
-    }
+    data = _without_extensions(data)
     context = {"root": root, "file_dir": path.parent}
     try:
         model = StubFile.model_validate(data, context=context)
     except ValidationError as exc:
+        if fast is not None:  # the positions of every value, for the errors
+            data, positions = load_yaml(text)
+            data = _without_extensions(data)
         return None, errors_from_validation(exc, data, StubFile, shown, positions)
     return LoadedFile.of(path, shown, model, positions), []
+
+
+def _without_extensions(data: dict[Any, Any]) -> dict[Any, Any]:
+    return {
+        k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith(EXTENSION_PREFIX))
+    }
 
 
 def _route_ids(model: StubFile) -> tuple[str, ...]:

@@ -43,6 +43,11 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+def loader_class() -> Any:
+    """The loader both paths parse with: libyaml's when installed, without timestamps."""
+    return _Loader
+
+
 class YamlError(Exception):
     """A YAML syntax or structure problem at a position (1-based)."""
 
