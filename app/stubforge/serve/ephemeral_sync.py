@@ -18,6 +18,7 @@ from typing import Any
 
 from stubforge.serve.ephemeral import EphemeralStub
 from stubforge.serve.state import ServerState
+from stubforge.store.base import shared_settings
 
 log = logging.getLogger("stubforge")
 
@@ -25,12 +26,13 @@ SETTING = "ephemeral"
 
 
 def shares(state: ServerState) -> bool:
-    return hasattr(state.store, "put_setting")
+    return shared_settings(state.store) is not None
 
 
 async def share(state: ServerState) -> None:
     """Announce the current ephemeral stubs to the other replicas (a no-op in memory)."""
-    if not shares(state):
+    shared = shared_settings(state.store)
+    if shared is None:
         return
     stamp = uuid.uuid4().hex
     stubs = [
@@ -38,7 +40,7 @@ async def share(state: ServerState) -> None:
         for s in state.ephemeral
     ]
     state.ephemeral.stamp = stamp
-    await state.store.put_setting(SETTING, {"stamp": stamp, "stubs": stubs})  # type: ignore[attr-defined]
+    await shared.put_setting(SETTING, {"stamp": stamp, "stubs": stubs})
 
 
 def adopt(state: ServerState, value: Any) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from stubforge.serve import ephemeral_sync
 from stubforge.serve.state import ServerState
+from stubforge.store.base import shared_settings
 from stubforge.store.errors import StoreUnavailable
 
 log = logging.getLogger("stubforge")
@@ -28,7 +29,7 @@ RETRY = 1.0
 
 def shares_settings(state: ServerState) -> bool:
     """Whether the store carries server-wide settings (the Redis store does)."""
-    return hasattr(state.store, "setting_changes")
+    return shared_settings(state.store) is not None
 
 
 async def switch_profile(state: ServerState, name: str | None) -> None:
@@ -39,8 +40,9 @@ async def switch_profile(state: ServerState, name: str | None) -> None:
     if name is not None and name not in state.stubs.profiles:
         raise KeyError(name)
     since = time.time()
-    if shares_settings(state):
-        await state.store.put_setting(SETTING, {"profile": name, "since": since})  # type: ignore[attr-defined]
+    shared = shared_settings(state.store)
+    if shared is not None:
+        await shared.put_setting(SETTING, {"profile": name, "since": since})
     state.profile, state.profile_since = name, since
 
 
@@ -61,7 +63,9 @@ def adopt(state: ServerState, value: Any) -> None:
 
 async def follow(state: ServerState) -> None:
     """Keep ``state.profile`` in step with the other replicas; runs until cancelled."""
-    store: Any = state.store
+    store = shared_settings(state.store)
+    if store is None:
+        return
     while True:
         try:
             async for change in store.setting_changes():

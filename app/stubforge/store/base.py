@@ -14,8 +14,8 @@ time to live (``--state-ttl``, 24 h by default); an expired key reads as absent.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from collections.abc import AsyncIterator, Callable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 R = TypeVar("R")
 
@@ -51,3 +51,27 @@ class Store(Protocol):
         """Remove the keys starting with ``prefix`` in ``session`` (every session when
         ``None``); return how many were removed."""
         ...
+
+
+@runtime_checkable
+class SharedSettings(Protocol):
+    """A store that also carries server-wide settings shared by replicas (the Redis store):
+    the global profile, the ephemeral stubs."""
+
+    async def put_setting(self, name: str, value: Any) -> None:
+        """Set a setting and announce it to every replica."""
+        ...
+
+    async def get_setting(self, name: str) -> Any:
+        """A setting, or ``None`` when never set."""
+        ...
+
+    def setting_changes(self, poll: float = 1.0) -> AsyncIterator[tuple[str, Any] | None]:
+        """``(name, value)`` per announcement; ``None`` when (re)subscribed and every
+        ``poll`` seconds without news."""
+        ...
+
+
+def shared_settings(store: object) -> SharedSettings | None:
+    """``store`` as :class:`SharedSettings`, or ``None`` (the memory store)."""
+    return store if isinstance(store, SharedSettings) else None
