@@ -169,3 +169,22 @@ def test_a_stub_cannot_frame_the_response_twice(
         assert b"transfer-encoding" not in names
         assert names.count(b"content-length") == 1
         assert rest == body
+
+
+@pytest.mark.parametrize("depth", [600, 3000, 100_000])
+def test_deep_json_on_a_json_indexed_route_is_a_clean_miss(
+    write_stub: WriteStubs, serve: Callable[..., RunningServer], client: httpx.Client, depth: int
+) -> None:
+    routes = "".join(
+        f"""
+          - request: {{method: POST, path: /rpc, body: {{json: {{method: m{i}}}}}}}
+            response: {{body: m{i}}}"""
+        for i in range(6)  # enough routes on one path for the JSON-body index
+    )
+    write_stub("api.yaml", "version: 1\nroutes:" + routes + "\n")
+    server = serve()
+    for body in ("[" * depth + "]" * depth, '{"method":' * depth + "1" + "}" * depth):
+        r = client.post(f"{server.url}/rpc", content=body)
+        assert r.status_code == 404
+        assert r.json()["error"] == "no stub matched"
+    assert client.post(f"{server.url}/rpc", json={"method": "m3"}).text == "m3"

@@ -110,7 +110,32 @@ class Request:
                 self._json = form
                 return form
             try:
-                self._json = json.loads(self.body) if self.body else NOT_JSON
+                doc = json.loads(self.body) if self.body else NOT_JSON
             except (ValueError, RecursionError):
-                self._json = NOT_JSON
+                doc = NOT_JSON
+            deep = doc is not NOT_JSON and _may_be_deep(self.body) and not _within_depth(doc)
+            self._json = NOT_JSON if deep else doc
         return self._json
+
+
+MAX_JSON_DEPTH = 100
+"""A body nested deeper than this is not read as JSON: matching, the JSON-body index and
+templates walk documents recursively, and no API sends such a document."""
+
+
+def _may_be_deep(body: bytes) -> bool:
+    """Cheap first check (in C): fewer brackets than the limit cannot nest deeper."""
+    return body.count(b"[") + body.count(b"{") > MAX_JSON_DEPTH
+
+
+def _within_depth(doc: Any) -> bool:
+    if not isinstance(doc, dict | list):
+        return True
+    stack = [(doc, 1)]
+    while stack:
+        item, level = stack.pop()
+        if level > MAX_JSON_DEPTH:
+            return False
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((c, level + 1) for c in children if isinstance(c, dict | list))
+    return True
