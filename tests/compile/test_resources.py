@@ -157,3 +157,32 @@ def test_a_resource_defined_by_hand_is_left_out(tmp_path: Path) -> None:
     (text,) = output.files.values()
     assert "resources:" not in text
     assert "Resource people defined by hand in shop.overrides.yaml" in text
+
+
+def test_nested_collections_and_cursor_pages() -> None:
+    t = Tape()
+    first = [{"id": f"ch_{n}aB9xQ2mZ", "amount": n} for n in range(1, 4)]
+    t.add(
+        "GET",
+        "/v1/customers/cus_4Qa9xZ1bC7/charges",
+        json_body={"object": "list", "data": first[:2], "has_more": True},
+        query={"limit": "2"},
+    )
+    t.add(
+        "GET",
+        "/v1/customers/cus_4Qa9xZ1bC7/charges",
+        json_body={"object": "list", "data": first[2:], "has_more": False},
+        query={"limit": "2", "starting_after": first[1]["id"]},
+    )
+    t.add("GET", f"/v1/customers/cus_4Qa9xZ1bC7/charges/{first[0]['id']}", json_body=first[0])
+    (found,) = _infer(t)
+    spec = found.spec
+    Resource.model_validate(spec)
+    assert spec["list"]["pagination"] == {
+        "style": "cursor",
+        "after": "starting_after",
+        "size": "limit",
+    }
+    assert spec["list"]["has_more"] == "has_more"
+    assert list(spec["seed_in"]) == ["cus_4Qa9xZ1bC7"]
+    assert [c["id"] for c in spec["seed_in"]["cus_4Qa9xZ1bC7"]] == [c["id"] for c in first]

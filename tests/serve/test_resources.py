@@ -134,3 +134,50 @@ def test_a_resource_in_another_file_answers_through_its_routes(
     url = serve().url + "/users"
     assert client.post(url, json={"name": "Cy"}).json()["id"] == 3
     assert client.post(url, json={}).status_code == 422  # the compiled route's variant
+
+
+NESTED = """
+version: 1
+resources:
+  - name: posts
+    collection: "/users/{user_id}/posts"
+    item: "/users/{user_id}/posts/{post_id:int}"
+    ids: {kind: sequence, start: 3}
+    operations: [list, create, read]
+    seed_in:
+      "1": [{id: 1, title: a}, {id: 2, title: b}]
+"""
+
+
+def test_nested_collections_keep_items_per_parent(
+    write_stub: WriteStubs, serve: Serve, client: httpx.Client
+) -> None:
+    write_stub("blog.yaml", NESTED)
+    base = serve().url
+    assert [p["id"] for p in client.get(base + "/users/1/posts").json()] == [1, 2]
+    assert client.get(base + "/users/2/posts").json() == []
+    made = client.post(base + "/users/2/posts", json={"title": "c"}).json()
+    assert made == {"title": "c", "id": 3}
+    assert client.get(base + "/users/2/posts/3").json()["title"] == "c"
+    assert client.get(base + "/users/1/posts/3").status_code == 404
+
+
+BROKEN = """
+version: 1
+resources:
+  - name: things
+    collection: /things
+    item: "/things/{thing_id}"
+    operations: [read]
+    not_found: {status: 404, json: {error: "{{ path.thing_id | length // 0 }}"}}
+"""
+
+
+def test_a_failing_not_found_template_answers_a_problem_not_a_crash(
+    write_stub: WriteStubs, serve: Serve, client: httpx.Client
+) -> None:
+    write_stub("things.yaml", BROKEN)
+    answer = client.get(serve().url + "/things/x1")
+    assert answer.status_code == 500
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["resource"] == "things"

@@ -11,6 +11,7 @@ reaches the items). The state change itself is a pure updater from
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from stubforge.model.response import ResponseSpec
 from stubforge.model.stub import RequestSpec, Route
 from stubforge.serve.prepared import Prepared, ResponseBuilder, dump_json
 from stubforge.store.base import Store
+
+log = logging.getLogger("stubforge")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,27 @@ def _json(recorded: Prepared, body: Any, status: int) -> Prepared:
     return Prepared(status, headers, dump_json(body))
 
 
+def _not_found(
+    link: ResourceLink, req: Request, params: dict[str, Any], recorded: Prepared
+) -> Prepared:
+    """The provider's not-found answer (the route's own when none is known); a template
+    that fails at render time answers a 500 problem, never a crash."""
+    if link.not_found is None:
+        return recorded
+    try:
+        return link.not_found.build(req, params)
+    except Exception as exc:
+        log.warning("resource %s: not_found template error: %s", link.resource.name, exc)
+        problem = {
+            "type": "urn:stubforge:problem:template",
+            "title": "template error",
+            "status": 500,
+            "detail": str(exc)[:1000],
+            "resource": link.resource.name,
+        }
+        return Prepared(500, [(b"content-type", b"application/problem+json")], dump_json(problem))
+
+
 async def answer(
     link: ResourceLink,
     store: Store,
@@ -121,7 +145,7 @@ async def answer(
     else:
         result = await store.update(session, store_key, behave.delete(res, scope, item_id))
     if not result.found:
-        return recorded if link.not_found is None else link.not_found.build(req, params)
+        return _not_found(link, req, params, recorded)
     if op == "delete":
         if res.delete_returns == "recorded" and 200 <= recorded.status < 300:
             return recorded
