@@ -13,6 +13,7 @@ from stubforge.model.base import Model
 from stubforge.model.headers import ResponseHeaders
 from stubforge.model.jsonlayout import JsonLayout
 from stubforge.model.matchers import BodyCondition, StringMatcher
+from stubforge.model.stream import EventTiming, SseEvent, StreamCut
 from stubforge.model.template_syntax import (
     TemplateText,
     check_finite,
@@ -53,12 +54,34 @@ class ResponseSpec(Model):
     """A file whose bytes are the body, relative to the stub file's directory and confined
     to the stubs directory; its content type is guessed from the extension. Served byte for
     byte unless ``template: true`` (then it must be UTF-8 text)."""
+    events: list[SseEvent] | None = Field(default=None, min_length=1)
+    """Instead of a body: a Server-Sent Events stream (``content-type: text/event-stream``),
+    each event sent as its own piece at the time ``event_timing`` gives."""
+    event_timing: EventTiming | None = None
+    """With ``events``: the delay before the first event and between events."""
+    cut: StreamCut | None = None
+    """With ``events``: break the stream after some events (close, reset, stall, malformed)."""
 
     @model_validator(mode="after")
     def _one_body(self) -> ResponseSpec:
-        given = [name for name in _BODY_FIELDS if name in self._set_names()]
+        given = [name for name in (*_BODY_FIELDS, "events") if name in self._set_names()]
         if len(given) > 1:
             raise ValueError(f"give at most one body source, not {' and '.join(given)}")
+        return self
+
+    @model_validator(mode="after")
+    def _stream_fields(self) -> ResponseSpec:
+        if self.events is None:
+            for name in ("event_timing", "cut"):
+                if getattr(self, name) is not None:
+                    raise ValueError(f"{name} needs events")
+            return self
+        if self.cut is not None:
+            most = len(self.events) - (1 if self.cut.fault == "malformed" else 0)
+            if self.cut.after > most:
+                raise ValueError(
+                    f"cut.after must be <= {most} (the stream has {len(self.events)} events)"
+                )
         return self
 
     def _set_names(self) -> set[str]:

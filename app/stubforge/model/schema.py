@@ -43,7 +43,7 @@ METHOD_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
 BASE64_PATTERN = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
 RELATIVE_PATTERN = r"^(?![/\\])"
 
-_BODIES = ("json", "body", "body_base64", "body_file")
+_BODIES = ("json", "body", "body_base64", "body_file", "events")
 _ANSWERS = ("response", "responses", "sequence")
 
 

@@ -138,7 +138,12 @@ class Route(Model):
         if self.responses is not None:
             return list(self.responses)
         if self.response is not None:
-            data = self.response.model_dump(by_alias=True, exclude_unset=True)
+            # the fields as they are (a dump would turn durations into bare numbers)
+            fields = ResponseSpec.model_fields
+            data = {
+                fields[name].alias or name: getattr(self.response, name)
+                for name in self.response.model_fields_set
+            }
             return [VariantSpec.model_validate(data)]
         return [VariantSpec()]
 

@@ -20,6 +20,7 @@ class Behaviour:
         "dribble",
         "latency",
         "limiter",
+        "multiplier",
         "plain",
         "profile",
         "rate_limit",
@@ -31,6 +32,8 @@ class Behaviour:
         self, spec: BehaviourSpec, default_headers: Mapping[str, str], context: Mapping[str, Path]
     ) -> None:
         self.latency: Sampler | None = scaled(sampler(spec.latency), spec.multiplier)
+        self.multiplier = spec.multiplier
+        """The profile's latency multiplier (also applied to the gaps of event streams)."""
         self.rules: tuple[CompiledRule[ResponseBuilder], ...] = tuple(
             CompiledRule(
                 named.id,

@@ -15,7 +15,8 @@ Order, and why:
 6. response variant (or sequence step) and templating; on a resource route the session's
    items then decide successes and not-founds (the variant's other answers, a 422, stand);
 7. latency (the route's or the profile's, times the multipliers) -- applies to every
-   outcome, 429s, injected errors and faults included;
+   outcome, 429s, injected errors and faults included; an event stream's timing is drawn
+   here too (after the latency, from the same random stream, times the same multipliers);
 8. send: the responder.
 """
 
@@ -29,6 +30,7 @@ from typing import Any
 from stubforge.behave import ratelimit, scenarios, sequences
 from stubforge.behave.errors import count_step
 from stubforge.behave.faults import FaultPlan, plan_fault
+from stubforge.behave.streams import StreamPlan, plan_stream
 from stubforge.match.router import Match
 from stubforge.model.dribble import Dribble
 from stubforge.serve.behaviour import Behaviour
@@ -55,6 +57,8 @@ class Plan:
     dribble: Dribble | None = None
     head: bool = False
     extra: Headers = field(default_factory=list)
+    events: StreamPlan | None = None
+    """For an event stream: the events to send after the headers, with their delays."""
 
 
 def _build(
@@ -124,6 +128,13 @@ async def decide(state: ServerState, req: BehaviourRequest, started: float) -> P
     # 7. latency
     if behaviour.latency is not None:
         plan.delay = behaviour.latency(rng) * state.config.latency_multiplier
+    if plan.response is not None and plan.response.stream is not None:
+        plan.events = plan_stream(
+            plan.response.stream,
+            rng,
+            behaviour.multiplier * state.config.latency_multiplier,
+            req.header("last-event-id"),
+        )
     outcome.delay = plan.delay
     outcome.status = plan.response.status if plan.response is not None else 0
     if state.config.debug_headers:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from stubforge.behave.streams import EventStream
 from stubforge.behave.templating import (
     Renderer,
     body_only,
@@ -40,9 +41,11 @@ the request path's working set small when traffic is spread over many routes."""
 class Prepared:
     """A complete response; ``start`` and ``body_message`` are the ASGI messages."""
 
-    __slots__ = ("body", "body_message", "headers", "start", "status")
+    __slots__ = ("body", "body_message", "headers", "start", "status", "stream")
 
     def __init__(self, status: int, headers: Headers, body: bytes, share: bool = False) -> None:
+        self.stream: EventStream | None = None
+        """For a Server-Sent Events response: its events (see :mod:`stubforge.serve.streams`)."""
         self.status = status
         self.body = body
         self.headers = [*headers, (b"content-length", str(len(body)).encode())]
@@ -62,6 +65,7 @@ class Prepared:
         copy.headers = [*self.headers, *extra]
         copy.start = {"type": "http.response.start", "status": self.status, "headers": copy.headers}
         copy.body_message = self.body_message
+        copy.stream = self.stream
         return copy
 
 
@@ -80,6 +84,23 @@ def _merge_headers(defaults: Mapping[str, str], own: Mapping[str, str]) -> dict[
     merged = {k.lower(): (k, v) for k, v in defaults.items()}
     merged.update({k.lower(): (k, v) for k, v in own.items()})
     return {name.lower(): value for name, value in merged.values()}
+
+
+STREAM_HEADERS = {"content-type": "text/event-stream", "cache-control": "no-cache"}
+"""The defaults of a Server-Sent Events response (a stub's own headers win; the file's
+default content type does not: it is usually JSON)."""
+
+
+def streamed(prepared: Prepared, stream: EventStream) -> Prepared:
+    """``prepared`` as the head of an event stream: no ``content-length`` (the body is
+    chunked, one piece per event), the events attached for the responder."""
+    copy = prepared.with_headers([])
+    copy.headers = [pair for pair in prepared.headers if pair[0] != b"content-length"]
+    copy.start = {"type": "http.response.start", "status": copy.status, "headers": copy.headers}
+    copy.body = stream.body
+    copy.body_message = {"type": "http.response.body", "body": stream.body}
+    copy.stream = stream
+    return copy
 
 
 FRAMING = frozenset({"content-length", "transfer-encoding"})
@@ -116,7 +137,16 @@ def _fold_derived(headers: dict[str, str], body: bytes) -> dict[str, str]:
 class ResponseBuilder:
     """Builds the :class:`Prepared` response of one variant."""
 
-    __slots__ = ("_body", "_bytes", "_headers", "_json", "_layout", "_static", "_status")
+    __slots__ = (
+        "_body",
+        "_bytes",
+        "_headers",
+        "_json",
+        "_layout",
+        "_static",
+        "_status",
+        "_stream",
+    )
 
     def __init__(
         self, spec: ResponseSpec, default_headers: Mapping[str, str], context: Mapping[str, Path]
@@ -150,6 +180,12 @@ class ResponseBuilder:
             body = target.read_bytes()
             if spec.template:  # opt-in only: a body file is served byte for byte by default
                 self._body = compile_text(body.decode("utf-8"))
+        self._stream: EventStream | None = None
+        if spec.events is not None:
+            self._stream = EventStream(spec.events, spec.event_timing, spec.cut)
+            headers = {**STREAM_HEADERS, **headers}
+            if "content-type" not in {k.lower() for k in spec.headers}:
+                headers["content-type"] = STREAM_HEADERS["content-type"]
         if kind is not None and "content-type" not in headers:
             headers["content-type"] = kind
         self._status = spec.status
@@ -168,7 +204,9 @@ class ResponseBuilder:
             self._headers = _encode_headers(headers)
         dynamic = self._json is not None or self._body is not None or templated_headers
         self._static = (
-            None if dynamic else Prepared(spec.status, self._headers, body, share=True)  # type: ignore[arg-type]
+            None
+            if dynamic or self._stream is not None  # a stream is timed per request
+            else Prepared(spec.status, self._headers, body, share=True)  # type: ignore[arg-type]
         )
 
     @property
@@ -179,7 +217,10 @@ class ResponseBuilder:
         if self._static is not None:
             return self._static
         with render_budget():
-            return self._render(req, params)
+            prepared = self._render(req, params)
+        if self._stream is not None:
+            return streamed(prepared, self._stream)
+        return prepared
 
     def _render(self, req: Request, params: dict[str, Any]) -> Prepared:
         ctx = context_for(req, params)

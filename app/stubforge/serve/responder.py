@@ -1,8 +1,9 @@
 """The responder: the only code that waits, streams slowly or breaks connections.
 
 It carries out a :class:`~stubforge.serve.pipeline.Plan`: sleep the planned delay (never
-blocking other requests), then send the response -- at once, or in timed pieces for a slow
-body -- or inject the wire fault through the :mod:`stubforge.serve.wire` extension.
+blocking other requests), then send the response -- at once, in timed pieces for a slow
+body, or event by event for an event stream -- or inject the wire fault through the
+:mod:`stubforge.serve.wire` extension.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import time
 
 from stubforge.behave.dribble import pieces
 from stubforge.behave.faults import FaultPlan
+from stubforge.behave.streams import StreamPlan
 from stubforge.model.faults import Fault
 from stubforge.serve.asgi import Receive, Scope, Send
 from stubforge.serve.pipeline import Plan
@@ -55,6 +57,8 @@ async def respond(plan: Plan, scope: Scope, receive: Receive, send: Send) -> Non
     if plan.head:
         await send(response.start)
         await send({"type": "http.response.body", "body": b""})
+    elif plan.events is not None:
+        await _events(send, response, plan.events, plan, scope, receive)
     elif plan.dribble is not None and len(response.body) > 1:
         await _dribble(send, response, plan, scope)
     else:
@@ -80,6 +84,42 @@ async def _dribble(send: Send, response: Prepared, plan: Plan, scope: Scope) -> 
             if _client_gone(scope):
                 plan.outcome.status = CLIENT_CLOSED
                 return
+
+
+async def _events(
+    send: Send, response: Prepared, stream: StreamPlan, plan: Plan, scope: Scope, receive: Receive
+) -> None:
+    """Each event as its own body piece at its planned time, then the end or the cut.
+
+    Times are kept against a clock started at the headers, so the time a send takes is not
+    added to the next gap."""
+    await send(response.start)
+    loop = asyncio.get_running_loop()
+    due = loop.time()
+    for delay, piece in stream.pieces:
+        due += delay
+        left = due - loop.time()
+        if left > 0:
+            await asyncio.sleep(left)
+        if _client_gone(scope):
+            plan.outcome.status = CLIENT_CLOSED
+            return
+        await send({"type": "http.response.body", "body": piece, "more_body": True})
+    if stream.ending == "end":
+        await send({"type": "http.response.body", "body": b""})
+        return
+    wire = wire_of(scope)
+    if wire is None:  # another ASGI server: no socket access, end the body instead
+        log.warning("stream cut %s needs the stubforge server", stream.ending)
+        await send({"type": "http.response.body", "body": b""})
+        return
+    if stream.ending == "stall":
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(_disconnected(receive), stream.hold)
+    if stream.ending == "reset":
+        wire.reset()
+    else:
+        wire.close()
 
 
 async def _inject(fault: FaultPlan, wire: Wire, receive: Receive) -> None:
