@@ -31,6 +31,7 @@ from stubforge.compile.latency import fit_latency
 from stubforge.compile.report import Report, RouteReport
 from stubforge.compile.resources import collapse_variants, infer_resources
 from stubforge.compile.responses import build_responses, error_builder
+from stubforge.compile.streams import infer_stream, with_events
 from stubforge.compile.yamltext import Commented, dump
 from stubforge.model.duration import format_duration
 from stubforge.model.path_syntax import parse_path_template
@@ -346,6 +347,12 @@ def _route(
             route["responses"] = built.variants
         else:
             route["response"] = built.response
+        stream = infer_stream(normal) if "response" in route else None
+        if stream is not None:  # events with their timing replace the body and its dribble
+            route["response"] = with_events(route["response"], stream)
+            route.pop("dribble", None)
+            comments = [c for c in comments if not c.startswith("slow body:")]
+            comments.append(stream.comment())
     window = _window(exchanges)
     if window is not None:
         route["recorded"] = window
