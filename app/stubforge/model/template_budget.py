@@ -11,7 +11,10 @@ more than its output cap. Operations whose *result* alone would break the cap
 (``'x' * 10**9``, ``2 ** 10**9``, ``center(10**9)``) are refused before they run.
 
 The checks are cooperative: they cost one clock read per operation and bound any
-template built from Jinja2's language and filters. A render outside a budget (load-time
+template built from Jinja2's language and filters. The clock is the rendering thread's
+CPU time, not the wall clock: a render that waits for the CPU (a busy host, another
+thread holding the GIL, a GC pause elsewhere) is not charged for the wait, so an ordinary
+template never fails because the machine was loaded. A render outside a budget (load-time
 constant folding, tests) is unbounded only in time, never in scope.
 """
 
@@ -28,7 +31,7 @@ from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 DEFAULT_TIME = 0.25
-"""Seconds one response's templates may take (every template of the response together)."""
+"""CPU seconds one response's templates may take (every template of the response together)."""
 DEFAULT_OUTPUT = 4 << 20
 """Characters one response's templates may produce (4 MiB)."""
 _WIDTH_LIMIT = DEFAULT_OUTPUT
@@ -46,12 +49,12 @@ class Budget:
 
     def __init__(self, seconds: float = DEFAULT_TIME, max_output: int = DEFAULT_OUTPUT) -> None:
         self.seconds = seconds
-        self.deadline = time.monotonic() + seconds
+        self.deadline = time.thread_time() + seconds
         self.max_output = max_output
         self.output = 0
 
     def tick(self) -> None:
-        if time.monotonic() > self.deadline:
+        if time.thread_time() > self.deadline:
             raise BudgetExceeded(f"template render took longer than {self.seconds:g}s")
 
     def size(self, n: int) -> None:
