@@ -17,7 +17,7 @@ from tests.server import RunningServer
 
 pytestmark = pytest.mark.timeout(30)
 
-LIMITS = HttpLimits(max_url=1024, max_headers=20, max_head_bytes=4096, head_timeout=0.5)
+LIMITS = HttpLimits(max_url=1024, max_headers=20, max_head_bytes=4096, head_timeout=1.0)
 
 
 @pytest.fixture
