@@ -35,6 +35,10 @@ class ParsedEvent:
     end: int
 
 
+_FIELD_ORDER = ("comment", "event", "data", "id", "retry")
+"""The order fields are written in the stub (the stub format's order, whatever the wire's)."""
+
+
 def _value(line: str) -> tuple[str, str]:
     name, _, value = line.partition(":")
     return name, value[1:] if value.startswith(" ") else value
@@ -53,7 +57,8 @@ def parse_events(text: str) -> list[ParsedEvent]:
             if data:
                 current["data"] = _data_value("\n".join(data))
             if current:
-                events.append(ParsedEvent(current, offset))
+                ordered = {k: current[k] for k in _FIELD_ORDER if k in current}
+                events.append(ParsedEvent(ordered, offset))
             current, data = {}, []
             continue
         if bare.startswith(":"):
