@@ -1,7 +1,7 @@
 """Loading at scale: start time, RSS, bytes per route and reload time of ``stubforge serve``.
 
     PYTHONPATH=app .venv/bin/python bench/scale.py [--sizes 1000,10000,100000] [--files 10000]
-        [--budget 60]
+        [--budget 60] [--paths fast|careful|fast,careful]
 
 For each size it writes a stub set in a temporary directory -- all routes in one file --
 and, for ``--files``, the same number of routes as one route per file. It starts
@@ -15,7 +15,11 @@ and, for ``--files``, the same number of routes as one route per file. It starts
 
 Everything is bounded: each server gets ``--budget`` seconds to start (a size that takes
 longer is reported as skipped, and larger sizes are skipped too), and every server is
-stopped when its measurement ends.
+stopped when its measurement ends. ``--paths careful`` makes the server read every stub
+file the position-keeping way (no libyaml fast path); ``--paths fast,careful`` measures
+both back to back for each set, which is the only fair comparison on a shared host.
+``start_cpu_s`` is the CPU time the server used until it answered: steadier than the
+wall-clock start when other processes share the cores.
 """
 
 from __future__ import annotations
@@ -127,13 +131,21 @@ def _rss_kib(pid: int) -> int:
     return 0
 
 
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds the process has used (``/proc/PID/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Server:
     """``stubforge serve`` on 127.0.0.1, started as a subprocess, stopped on exit."""
 
-    def __init__(self, stubs: Path, budget: float) -> None:
+    def __init__(self, stubs: Path, budget: float, careful: bool = False) -> None:
         self.port = _free_port()
         env = dict(os.environ, PYTHONPATH=str(REPO / "app"))
         run = "import sys; from stubforge.cli import main; sys.exit(main())"
+        if careful:  # the position-keeping reader for every file, for comparison
+            run = "from stubforge.load import loader; loader.FAST_YAML = False; " + run
         cmd = [sys.executable, "-c", run, "serve", "--stubs", str(stubs)]
         cmd += ["--host", "127.0.0.1", "--port", str(self.port), "--no-watch"]
         begin = time.perf_counter()
@@ -150,6 +162,7 @@ class Server:
             except OSError:
                 time.sleep(0.05)
         self.rss_kib = _rss_kib(self.proc.pid) if self.start_s is not None else 0
+        self.cpu_s = _cpu_s(self.proc.pid) if self.start_s is not None else 0.0
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -190,15 +203,16 @@ def _touch_one(path: Path, i: int) -> None:
 
 
 def measure(
-    label: str, directory: Path, files: list[Path], n: int, budget: float
+    label: str, directory: Path, files: list[Path], n: int, budget: float, careful: bool
 ) -> dict[str, Any]:
-    server = Server(directory, budget)
+    server = Server(directory, budget, careful)
     try:
-        row: dict[str, Any] = {"set": label, "routes": n}
+        row: dict[str, Any] = {"set": label, "routes": n, "path": "careful" if careful else "fast"}
         if server.start_s is None:
             row["skipped"] = f"not answering within {budget:.0f} s"
             return row
         row["start_s"] = round(server.start_s, 2)
+        row["start_cpu_s"] = round(server.cpu_s, 2)
         row["rss_mib"] = round(server.rss_kib / 1024, 1)
         touched = n // 2
         _touch_one(files[0] if len(files) == 1 else files[touched], touched)
@@ -218,6 +232,12 @@ def main() -> None:
     parser.add_argument(
         "--budget", type=float, default=60.0, help="seconds a server may take to start"
     )
+    parser.add_argument(
+        "--paths",
+        default="fast",
+        help="fast, careful (every file read the position-keeping way) or fast,careful: "
+        "both, one right after the other for each set",
+    )
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="stubforge-scale-") as tmp:
@@ -235,14 +255,15 @@ def main() -> None:
                 rows.append({"set": label, "routes": n, "skipped": "a smaller set was too slow"})
                 continue
             directory = work / label.replace(" ", "_").replace(",", "")
-            files = write_many_files(directory, n) if many else write_one_file(directory, n)
-            row = measure(label, directory, files, n, args.budget)
-            if "rss_mib" in row:
-                row["bytes_per_route"] = round((row["rss_mib"] * 1024 - base_kib) * 1024 / n)
-            elif not many:
-                too_slow = True
-            rows.append(row)
-            print(json.dumps(row), flush=True)
+            for careful in [p == "careful" for p in args.paths.split(",")]:
+                files = write_many_files(directory, n) if many else write_one_file(directory, n)
+                row = measure(label, directory, files, n, args.budget, careful)
+                if "rss_mib" in row:
+                    row["bytes_per_route"] = round((row["rss_mib"] * 1024 - base_kib) * 1024 / n)
+                elif not many:
+                    too_slow = True
+                rows.append(row)
+                print(json.dumps(row), flush=True)
     print(f"load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
 
 
