@@ -14,6 +14,7 @@ pytestmark = pytest.mark.skipif(not fastyaml.AVAILABLE, reason="libyaml is not i
 
 STUB = """\
 version: 1
+x-scalars: [0, 7, 010, 0x1f, 1_000, -3, +4, 1:30, 1.0e3, .inf, True, NO, ~, null, ""]
 service: shop
 routes:
   - id: one
@@ -33,6 +34,7 @@ def test_gives_the_careful_paths_data_and_route_positions() -> None:
     data, positions = load_yaml(STUB)
     assert fast[0] == data
     assert fast[0]["routes"][1]["response"]["headers"] == {"200": "on", "yes": False}
+    assert fast[0]["x-scalars"][:8] == [0, 7, 8, 31, 1000, -3, 4, 90]
     for path in [("routes", 0), ("routes", 0, "id"), ("routes", 1), ("routes", 1, "id")]:
         assert fast[1].value(path) == positions.value(path)
 
@@ -80,4 +82,4 @@ def test_a_validation_error_keeps_its_position_on_the_fast_path(
     monkeypatch.setattr(loader, "FAST_YAML", False)
     careful = loader.load_file(path, tmp_path)[1]
     assert fast == careful
-    assert [(e.line, e.field) for e in fast] == [(9, "routes[1].response.status")]
+    assert [(e.line, e.field) for e in fast] == [(10, "routes[1].response.status")]

@@ -27,6 +27,10 @@ AVAILABLE: bool = bool(getattr(yaml, "__with_libyaml__", False))
 """libyaml's C parser is installed; without it :func:`load_fast` always gives up."""
 
 _STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_BOOLS: dict[str, bool] = yaml.constructor.SafeConstructor.bool_values
 _KEPT_AS_WRITTEN = frozenset(
     "tag:yaml.org,2002:" + t for t in ("str", "bool", "int", "float", "null")
 )
@@ -73,9 +77,7 @@ class _Builder:
         if self.nodes > MAX_NODES or depth > MAX_DEPTH:
             raise _GiveUp
         if isinstance(node, yaml.ScalarNode):
-            if node.tag == _STR:
-                return node.value
-            return self.loader.construct_object(node, deep=True)
+            return self.scalar(node)
         depth += 1
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, depth) for item in node.value]
@@ -91,6 +93,21 @@ class _Builder:
                 raise _GiveUp
             result[key] = self.build(value_node, depth)
         return result
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        """PyYAML's safe constructors, with the common cases inline: text, plain decimal
+        integers (``010`` is octal and ``1_000`` has a separator: those go to PyYAML),
+        booleans and nulls."""
+        tag, value = node.tag, node.value
+        if tag == _STR:
+            return value
+        if tag == _INT and value.isascii() and value.isdigit() and value[0] != "0":
+            return int(value)
+        if tag == _BOOL:
+            return _BOOLS[value.lower()]
+        if tag == _NULL:
+            return None
+        return self.loader.construct_object(node, deep=True)
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
