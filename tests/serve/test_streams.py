@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
+from pathlib import Path
 
 import httpx
 import pytest
 from httpx_sse import ServerSentEvent, connect_sse
 
+from stubforge.behave.streams import StreamPlan
+from stubforge.serve.config import ServeConfig
+from stubforge.serve.pipeline import decide
+from stubforge.serve.session import BehaviourRequest
+from stubforge.serve.state import ServerState
 from tests.conftest import WriteStubs
 from tests.server import RunningServer
 
@@ -144,3 +152,36 @@ def test_a_malformed_event_fails_to_parse_in_the_client(server: RunningServer) -
         json.loads(got[1].data)
     # the server carries on
     assert _read(server.url + "/v1/stream")[1][-1].data == "[DONE]"
+
+
+PLANNED = """
+version: 1
+profiles:
+  slow: {latency_multiplier: 3}
+routes:
+  - id: ticks
+    request: {path: /ticks}
+    response:
+      events: [{data: a, id: "1"}, {data: b, id: "2"}, {data: c, id: "3"}]
+      event_timing: {first: 100ms, gap: 10ms}
+"""
+
+
+def test_the_pipeline_plans_the_timing_and_a_profile_multiplies_the_gaps(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "api.yaml").write_text(PLANNED)
+    state, errors = ServerState.initial(ServeConfig(stubs=tmp_path, watch=False, seed=1))
+    assert state is not None, errors
+
+    def plan(profile: str | None = None, last_id: bytes | None = None) -> StreamPlan:
+        headers = [(b"last-event-id", last_id)] if last_id else []
+        req = BehaviourRequest("GET", "/ticks", b"", headers)
+        req.profile = profile
+        planned = asyncio.run(decide(state, req, time.time())).events
+        assert planned is not None
+        return planned
+
+    assert [d for d, _ in plan().pieces] == pytest.approx([0.1, 0.01, 0.01])
+    assert [d for d, _ in plan("slow").pieces] == pytest.approx([0.3, 0.03, 0.03])
+    assert [p for _, p in plan(last_id=b"2").pieces] == [b"data: c\nid: 3\n\n"]
