@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -185,3 +186,54 @@ def test_the_pipeline_plans_the_timing_and_a_profile_multiplies_the_gaps(
     assert [d for d, _ in plan().pieces] == pytest.approx([0.1, 0.01, 0.01])
     assert [d for d, _ in plan("slow").pieces] == pytest.approx([0.3, 0.03, 0.03])
     assert [p for _, p in plan(last_id=b"2").pieces] == [b"data: c\nid: 3\n\n"]
+
+
+CHAT = """
+version: 1
+routes:
+  - id: chat
+    request: {method: POST, path: /v1/chat/completions}
+    response:
+      events: &chunks
+        - data: {id: c1, object: chat.completion.chunk, created: 1, model: gpt-x,
+                 choices: [{index: 0, delta: {role: assistant, content: Hel}, finish_reason: null}]}
+        - data: {id: c1, object: chat.completion.chunk, created: 1, model: gpt-x,
+                 choices: [{index: 0, delta: {content: lo}, finish_reason: stop}]}
+        - {data: "[DONE]"}
+  - id: chat-malformed
+    request: {method: POST, path: /malformed/chat/completions}
+    response: {events: *chunks, cut: {after: 1, fault: malformed}}
+  - id: chat-closed
+    request: {method: POST, path: /closed/chat/completions}
+    response: {events: *chunks, cut: {after: 1, fault: close}}
+"""
+
+
+@pytest.mark.timeout(60)
+def test_the_official_openai_sdk_streams_a_chat_completion(
+    write_stub: WriteStubs, serve: Callable[..., RunningServer]
+) -> None:
+    openai = pytest.importorskip("openai")
+    write_stub("chat.yaml", CHAT)
+    server = serve()
+
+    def deltas(prefix: str, got: list[str | None]) -> None:
+        client = openai.OpenAI(
+            base_url=server.url + prefix, api_key="sk-test", max_retries=0, timeout=5
+        )
+        stream = client.chat.completions.create(
+            model="gpt-x", messages=[{"role": "user", "content": "hi"}], stream=True
+        )
+        got.extend(chunk.choices[0].delta.content for chunk in stream)
+
+    whole: list[str | None] = []
+    deltas("/v1", whole)
+    assert whole == ["Hel", "lo"]
+    torn: list[str | None] = []
+    with pytest.raises(json.JSONDecodeError):
+        deltas("/malformed", torn)
+    assert torn == ["Hel"]
+    closed: list[str | None] = []
+    with pytest.raises(openai.APIConnectionError):
+        deltas("/closed", closed)
+    assert closed == ["Hel"]
