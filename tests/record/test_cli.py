@@ -10,7 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import RECORDER_MISSING, ROOT
+
+needs_recorder = pytest.mark.skipif(
+    RECORDER_MISSING is not None, reason=RECORDER_MISSING or ""
+)
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -50,6 +54,7 @@ def test_bad_arguments(
     assert_one_line_error(run([*args, "--out", str(tmp_path / "r")], record_env), needle)
 
 
+@needs_recorder
 def test_port_in_use(record_env: dict[str, str], tmp_path: Path) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -69,6 +74,7 @@ def test_port_in_use(record_env: dict[str, str], tmp_path: Path) -> None:
     assert_one_line_error(p, f"cannot listen on 127.0.0.1:{port}")
 
 
+@needs_recorder
 def test_unwritable_out_dir(record_env: dict[str, str], tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
@@ -86,6 +92,7 @@ def test_unwritable_out_dir(record_env: dict[str, str], tmp_path: Path) -> None:
     assert_one_line_error(p, "cannot create output directory")
 
 
+@needs_recorder
 def test_bad_rules_file(record_env: dict[str, str], tmp_path: Path) -> None:
     rules = tmp_path / "rules.yaml"
     rules.write_text("disable: [nope]\n")
