@@ -12,9 +12,7 @@ import pytest
 
 from .conftest import RECORDER_MISSING, ROOT
 
-needs_recorder = pytest.mark.skipif(
-    RECORDER_MISSING is not None, reason=RECORDER_MISSING or ""
-)
+needs_recorder = pytest.mark.skipif(RECORDER_MISSING is not None, reason=RECORDER_MISSING or "")
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
