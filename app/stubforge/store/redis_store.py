@@ -117,6 +117,10 @@ def _family(key: str) -> str:
 LIMIT_FAMILY = "limit"
 
 
+POOL_WAIT = 15.0
+"""Seconds a request may wait for a free connection of the pool."""
+
+
 class RedisStore:
     """A :class:`~stubforge.store.base.Store` in Redis, shared by processes using ``namespace``."""
 
@@ -136,7 +140,10 @@ class RedisStore:
         pool = BlockingConnectionPool.from_url(
             url,
             max_connections=max_connections,
-            timeout=timeout,
+            # waiting for a free pooled connection is load, not an outage: a burst of
+            # hundreds of requests queues here; an unreachable Redis still fails within
+            # ``timeout`` through the socket timeouts below
+            timeout=POOL_WAIT,
             socket_timeout=timeout,
             socket_connect_timeout=timeout,
             decode_responses=True,
